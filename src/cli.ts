@@ -74,7 +74,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 
 function suggestCommand(word: string): string {
   const names = [...new Set(commands.map((c) => c.name.split(" ")[0]))];
-  const close = names.find((n) => n.startsWith(word.slice(0, 3)));
+  const close = names.find((n) => n?.startsWith(word.slice(0, 3)));
   return close ? ` Did you mean \`gallop ${close}\`?` : "";
 }
 

@@ -38,3 +38,84 @@ export class InputError extends ExitError {
     this.name = "InputError";
   }
 }
+
+/**
+ * Errors from the HppyHorse API. The client (src/api/) decides which are retried
+ * (ARCHITECTURE.md, retry policy); the runner decides what each means for a take.
+ */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, when there was a response */
+    readonly httpStatus?: number,
+    /** the envelope's `code`, when there was one */
+    readonly apiCode?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** 401/403: the key was rejected. Stops the whole run. Never includes the key. */
+export class AuthError extends ApiError {
+  override name = "AuthError";
+}
+
+/** 400: the request is invalid; the shot fails with the API's own message. Never retried. */
+export class BadRequestError extends ApiError {
+  override name = "BadRequestError";
+}
+
+/** 429: slow down; `retryAfterMs` from the Retry-After header when given. */
+export class RateLimitedError extends ApiError {
+  override name = "RateLimitedError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    httpStatus = 429,
+  ) {
+    super(message, httpStatus);
+  }
+}
+
+/** 5xx, connection reset, timeout, malformed envelope: may succeed if tried again. */
+export class TransientError extends ApiError {
+  override name = "TransientError";
+  constructor(
+    message: string,
+    httpStatus?: number,
+    apiCode?: number,
+    /** true when the request provably never reached the server (e.g. ECONNREFUSED) */
+    readonly notSent = false,
+  ) {
+    super(message, httpStatus, apiCode);
+  }
+}
+
+/** 404 on status: the task is unknown or expired. */
+export class TaskNotFoundError extends ApiError {
+  override name = "TaskNotFoundError";
+}
+
+/**
+ * A generate request whose outcome is unknown: the body was sent, but no answer came
+ * (timeout, reset). A task may exist and be billed; never resubmit automatically.
+ */
+export class UncertainSubmissionError extends ApiError {
+  override name = "UncertainSubmissionError";
+}
+
+/** The task reached FAILED, or SUCCESS without a result URL. */
+export class TaskFailedError extends ApiError {
+  override name = "TaskFailedError";
+}
+
+/** The per-take polling deadline passed; the task id is kept so a later run can poll again. */
+export class PollTimeoutError extends ApiError {
+  override name = "PollTimeoutError";
+}
+
+/** A download that could not be completed and verified (after its retries). */
+export class DownloadError extends ApiError {
+  override name = "DownloadError";
+}

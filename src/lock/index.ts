@@ -1,0 +1,2 @@
+// Public API of src/lock/, re-exported by src/index.ts.
+export {};
