@@ -124,7 +124,10 @@ export function lastErrorLines(stderr: string, count = ERROR_TAIL_LINES): string
  * and, when onProgress is given, `-progress pipe:1`. Failures become an ExitError quoting
  * ffmpeg's own last error lines.
  */
-export async function runFfmpeg(args: string[], options: RunOptions = {}): Promise<void> {
+export async function runFfmpeg(
+  args: string[],
+  options: RunOptions = {},
+): Promise<{ stderr: string }> {
   const binary = options.ffmpegPath ?? locateBinary("ffmpeg").path;
   const progressArgs = options.onProgress ? ["-progress", "pipe:1", "-nostats"] : [];
   const child = execa(binary, ["-nostdin", "-hide_banner", ...progressArgs, ...args], {
@@ -155,4 +158,29 @@ export async function runFfmpeg(args: string[], options: RunOptions = {}): Promi
     const tail = lastErrorLines(stderr) || result.shortMessage || "no output";
     throw new ExitError(`ffmpeg failed (exit code ${result.exitCode ?? "?"}):\n${tail}`);
   }
+  return { stderr: typeof result.stderr === "string" ? result.stderr : "" };
+}
+
+/**
+ * Runs ffmpeg or ffprobe for its standard output (probing, `-filters`, `-version`).
+ * Failures become an ExitError quoting the tool's last error lines.
+ */
+export async function captureOutput(
+  binary: string,
+  args: string[],
+  options: { signal?: AbortSignal } = {},
+): Promise<string> {
+  const result = await execa(binary, args, {
+    reject: false,
+    cancelSignal: options.signal,
+    stdin: "ignore",
+    maxBuffer: { stdout: 64 * 1024 * 1024, stderr: 8 * 1024 * 1024 },
+  });
+  if (result.isCanceled) throw new ExitError(`${binary} was stopped.`, 130);
+  if (result.exitCode !== 0 || result.failed) {
+    const stderr = typeof result.stderr === "string" ? result.stderr : "";
+    const tail = lastErrorLines(stderr) || result.shortMessage || "no output";
+    throw new ExitError(`${binary} failed (exit code ${result.exitCode ?? "?"}):\n${tail}`);
+  }
+  return typeof result.stdout === "string" ? result.stdout : "";
 }

@@ -1,0 +1,58 @@
+/** Every user-facing sentence of src/media/ (STYLE.md 5). */
+
+export const missingClips = (
+  missing: { id: string; path: string }[],
+  storyboardFile?: string,
+): string =>
+  [
+    `${missing.length === 1 ? "A clip is" : `${missing.length} clips are`} missing, so the film cannot be stitched:`,
+    ...missing.map((clip) => `  shot "${clip.id}": ${clip.path} does not exist`),
+    `Generate ${missing.length === 1 ? "it" : "them"} first with \`gallop run ${storyboardFile ?? "STORYBOARD"}\`.`,
+  ].join("\n");
+
+export const unreadableClip = (id: string, path: string, detail: string): string =>
+  `Shot "${id}": ${path} is not a readable video (ffprobe said: ${detail}). ` +
+  `Delete it and run \`gallop run\` again to fetch it anew.`;
+
+export const noVideoStream = (id: string, path: string): string =>
+  `Shot "${id}": ${path} has no video stream. Delete it and run \`gallop run\` again.`;
+
+export const noClips = "Nothing to stitch: the stitch section selects no shots.";
+
+export const unknownOutputFormat = (output: string): string =>
+  `stitch.output ${output}: unsupported extension. Use .mp4, .m4v, .mov or .mkv.`;
+
+export const soundtrackMissing = (path: string): string =>
+  `stitch.audio: the soundtrack ${path} does not exist. Fix the path (relative to the storyboard's folder) or use audio: keep.`;
+
+export const soundtrackWithoutAudio = (path: string): string =>
+  `stitch.audio: ${path} has no audio stream to use as a soundtrack.`;
+
+export const transitionTooLong = (id: string, clipSeconds: number, transition: number): string =>
+  `Shot "${id}" lasts ${clipSeconds.toFixed(2)} s, too short for a ${transition} s crossfade on ` +
+  `${"each side it joins"}. Shorten stitch.transition_duration.`;
+
+export const missingEncoder = (ffmpegPath: string, what: string[]): string =>
+  `${ffmpegPath} lacks ${what.join(", ")}, which stitching these clips needs (they differ, so they must be re-encoded). ` +
+  "Use the bundled ffmpeg (`npm ci`) or point --ffmpeg / GALLOP_FFMPEG at a full build; `gallop doctor` shows what was found.";
+
+export const verifyFailed = (output: string, problems: string[]): string =>
+  [
+    `The stitched film failed its check, so it was not written to ${output}:`,
+    ...problems.map((problem) => `  - ${problem}`),
+    "This is a bug in gallop or in ffmpeg; please report it with `gallop doctor` output.",
+  ].join("\n");
+
+export const durationMismatch = (actual: number, expected: number, tolerance: number): string =>
+  `duration ${actual.toFixed(3)} s, expected ${expected.toFixed(3)} s (± ${tolerance.toFixed(3)} s)`;
+
+export const audioDrift = (audio: number, video: number): string =>
+  `audio lasts ${audio.toFixed(3)} s but video ${video.toFixed(3)} s (more than 50 ms apart)`;
+
+export const streamMissing = (kind: "video" | "audio"): string => `no ${kind} stream`;
+
+export const probeFailed = (path: string, detail: string): string =>
+  `ffprobe could not read ${path}: ${detail}`;
+
+export const binaryUnusable = (path: string, detail: string): string =>
+  `${path} did not run: ${detail}`;
