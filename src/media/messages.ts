@@ -56,3 +56,84 @@ export const probeFailed = (path: string, detail: string): string =>
 
 export const binaryUnusable = (path: string, detail: string): string =>
   `${path} did not run: ${detail}`;
+
+const yes = (value: boolean) => (value ? "yes" : "no");
+
+/** `gallop doctor` in plain text. */
+export function doctorText(report: {
+  ok: boolean;
+  ffmpeg: { name: string; path?: string; source?: string; version?: string; problem?: string };
+  ffprobe: { name: string; path?: string; source?: string; version?: string; problem?: string };
+  capabilities?: {
+    xfade: boolean;
+    acrossfade: boolean;
+    blend: boolean;
+    drawtext: boolean;
+    libx264: boolean;
+    aac: boolean;
+    crossfade: string;
+  };
+  problems: string[];
+}): string {
+  const lines: string[] = [];
+  for (const binary of [report.ffmpeg, report.ffprobe]) {
+    lines.push(
+      binary.path
+        ? `${binary.name.padEnd(8)} ${binary.path} (${binary.source})${binary.version ? `\n         ${binary.version}` : ""}`
+        : `${binary.name.padEnd(8)} not found`,
+    );
+  }
+  const caps = report.capabilities;
+  if (caps) {
+    lines.push(
+      "",
+      `xfade       ${yes(caps.xfade)}`,
+      `acrossfade  ${yes(caps.acrossfade)}`,
+      `blend       ${yes(caps.blend)}`,
+      `drawtext    ${yes(caps.drawtext)}`,
+      `libx264     ${yes(caps.libx264)}`,
+      `aac         ${yes(caps.aac)}`,
+      "",
+      caps.crossfade === "xfade"
+        ? "crossfade: uses the xfade filter"
+        : caps.crossfade === "blend"
+          ? "crossfade: this ffmpeg has no xfade; uses the equivalent split/trim + blend graph"
+          : "crossfade: not available with this ffmpeg",
+    );
+  }
+  if (report.problems.length > 0) {
+    lines.push("", "Problems:", ...report.problems.map((p) => `  - ${p.replace(/\n/g, "\n    ")}`));
+  }
+  lines.push(
+    "",
+    report.ok
+      ? "ffmpeg and ffprobe are usable."
+      : "Not usable yet. Run `npm ci` for the bundled binaries, or point --ffmpeg/--ffprobe (GALLOP_FFMPEG/GALLOP_FFPROBE) at working ones.",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** `gallop stitch` summary. */
+export function stitchSummary(result: {
+  path: string;
+  mode: string;
+  reason?: string;
+  durationSeconds: number;
+  bytes: number;
+  width: number;
+  height: number;
+  fps: number;
+  clips: number;
+  crossfade?: string;
+}): string {
+  const mb = (result.bytes / 1e6).toFixed(result.bytes < 1e7 ? 2 : 1);
+  const how =
+    result.mode === "copy"
+      ? "joined without re-encoding (stream copy)"
+      : `re-encoded once (${result.reason ?? "clips differ"})`;
+  return (
+    `Stitched ${result.clips} clip${result.clips === 1 ? "" : "s"} → ${result.path}\n` +
+    `  ${result.durationSeconds.toFixed(2)} s, ${result.width}x${result.height} @ ${Number(result.fps.toFixed(3))} fps, ${mb} MB\n` +
+    `  ${how}${result.crossfade ? `; crossfades via ${result.crossfade}` : ""}\n`
+  );
+}
