@@ -1,13 +1,16 @@
-import { ExitError } from "../errors.js";
+import { ExitCode } from "../errors.js";
+import { manifestSchemaText } from "../manifest/index.js";
 import type { Command } from "./command.js";
 
-// Placeholder until its issue lands; replaced by the real command.
 export const schemaCommand: Command = {
   name: "schema",
   summary: "Print the storyboard JSON Schema (for editors and CI)",
   usage: "",
+  details: `Editors that speak yaml-language-server pick the schema up from a modeline:
+  # yaml-language-server: $schema=path/to/manifest.schema.json`,
   options: {},
-  async run() {
-    throw new ExitError("gallop schema is not available yet.");
+  async run({ io }) {
+    io.stdout.write(manifestSchemaText());
+    return ExitCode.ok;
   },
 };

@@ -23,6 +23,10 @@ export const messages = {
   quoteColonHint: 'text that contains ": " must be quoted, e.g. prompt: "Title: a glass city"',
   quoteBraceHint:
     'a value that starts with `{` or `[` must be quoted, e.g. prompt: "{{style}} at dusk"',
+  unclosedQuote: (quote: string) => `this ${quote} quote is never closed`,
+  unclosedQuoteHint: (quote: string) => `add the closing ${quote} at the end of the text`,
+  indentHint:
+    "check the indentation of this line and the next: keys of one mapping must line up exactly",
   tooManyAliases: "the storyboard expands too many aliases (`*name`)",
 
   unknownKey: (key: string, where: string) => `unknown key ${code(key)} ${where}`,

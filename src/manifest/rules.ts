@@ -9,6 +9,8 @@ import { formatPath } from "./locate.js";
 import { classifyImage, IMAGE_REF, shortModel, VAR_REF } from "./manifest.js";
 import { code, messages } from "./messages.js";
 import type { ProblemDraft } from "./problem.js";
+import { KEYS_BY_PLACE } from "./schema.js";
+import { KEY_ALIASES } from "./schema-problems.js";
 import { closest } from "./suggest.js";
 
 export type FileKind = "file" | "other" | "missing";
@@ -99,6 +101,13 @@ const uniqueIds: Rule = (ctx) => {
   }
 };
 
+/** The shot key a written key stands for: itself, an alias, or the closest known key. */
+function intendedShotKey(key: string): string | undefined {
+  const known = KEYS_BY_PLACE["in a shot"] ?? [];
+  if (known.includes(key)) return key;
+  return KEY_ALIASES[key.toLowerCase()] ?? closest(key, known);
+}
+
 const modelInputs: Rule = (ctx) => {
   const defaults = asRecord(ctx.data.defaults);
   for (const { shot, path, label } of shotsOf(ctx.data)) {
@@ -112,16 +121,18 @@ const modelInputs: Rule = (ctx) => {
     }
     const model = shortModel(shot.model ?? defaults?.model);
     if (!model) continue; // the schema reports unknown models
+    // A misspelt key (`promt`, `image_urls`) is reported as unknown; don't also call it missing.
+    const meant = new Set(Object.keys(shot).map((key) => intendedShotKey(key)));
     const needsPrompt = model !== "image-to-video";
     const needsImages = model !== "text-to-video";
-    if (needsPrompt && shot.prompt === undefined) {
+    if (needsPrompt && shot.prompt === undefined && !meant.has("prompt")) {
       report(ctx, "prompt-required", [...path, "prompt"], {
         range: ctx.locator.headOf(path),
         message: messages.promptRequired(label, model),
         hint: messages.promptRequiredHint,
       });
     }
-    if (needsImages && shot.images === undefined) {
+    if (needsImages && shot.images === undefined && !meant.has("images")) {
       report(ctx, "images-required", [...path, "images"], {
         range: ctx.locator.headOf(path),
         message: messages.imagesRequired(label, model),
@@ -194,6 +205,7 @@ const varRefs: Rule = (ctx) => {
         return;
       }
       const near = closest(name, names);
+      if (near) used.add(near); // its "unused" warning would only repeat the typo
       report(ctx, "unknown-var", promptPath, {
         range,
         message: messages.unknownVar(name),

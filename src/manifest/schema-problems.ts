@@ -7,7 +7,7 @@ import { type JsonSchema, KEYS_BY_PLACE, SHORT_MODEL_NAMES } from "./schema.js";
 import { closest } from "./suggest.js";
 
 /** Common names people write for a key, and the key gallop uses. */
-const KEY_ALIASES: Record<string, string> = {
+export const KEY_ALIASES: Record<string, string> = {
   aspect_ratio: "ratio",
   aspect: "ratio",
   image_urls: "images",

@@ -40,26 +40,37 @@ function draftFromYamlError(error: YAMLError, text: string): ProblemDraft {
         rule: "yaml",
       };
     case "DUPLICATE_KEY": {
-      const key = text.slice(start, end).replace(/:\s*$/, "").trim();
+      const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trim() || text.slice(start, end);
       return {
-        range,
+        range: [start, start + Math.max(1, key.length)],
         message: messages.duplicateKey(key),
         hint: messages.duplicateKeyHint,
         rule: "yaml",
       };
     }
+    case "MISSING_CHAR": {
+      // An unclosed quote is reported at the end of the file; point at where it opens.
+      const quote = /"|'/.exec(error.message)?.[0];
+      const opening = quote ? text.lastIndexOf(quote, Math.min(start, text.length - 1)) : -1;
+      if (opening === -1) break;
+      return {
+        range: [opening, opening + 1],
+        message: messages.unclosedQuote(quote!),
+        hint: messages.unclosedQuoteHint(quote!),
+        rule: "yaml",
+      };
+    }
     case "TAB_AS_INDENT":
       return { range, message: messages.tabIndent, hint: messages.tabIndentHint, rule: "yaml" };
-    default: {
-      // yaml's own message, without the "at line X, column Y" it adds (we print that ourselves).
-      const detail = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim();
-      const line = lineOf(text, start);
-      let hint: string | undefined;
-      if (/:\s+[{[]/.test(line) && /\{\{|\[/.test(line)) hint = messages.quoteBraceHint;
-      else if (/:\s.*:\s/.test(line)) hint = messages.quoteColonHint;
-      return { range, message: messages.yamlSyntax(lowerFirst(detail)), hint, rule: "yaml" };
-    }
   }
+  // yaml's own message, without the "at line X, column Y" it adds (we print that ourselves).
+  const detail = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim();
+  const line = lineOf(text, start);
+  let hint: string | undefined;
+  if (/:\s+[{[]/.test(line) && /\{\{|\[/.test(line)) hint = messages.quoteBraceHint;
+  else if (error.code === "MULTILINE_IMPLICIT_KEY") hint = messages.indentHint;
+  else if (/:\s.*:\s/.test(line)) hint = messages.quoteColonHint;
+  return { range, message: messages.yamlSyntax(lowerFirst(detail)), hint, rule: "yaml" };
 }
 
 function lowerFirst(text: string): string {
@@ -80,7 +91,15 @@ export function parseSource(text: string): ParsedSource {
     logLevel: "error",
   });
   const problems: ProblemDraft[] = [];
-  for (const error of doc.errors) problems.push(draftFromYamlError(error, text));
+  // One syntax error often causes a second at the same place; the first says it best.
+  // (A multi-line implicit key is the cause of the others: usually a wrong indentation.)
+  const byLine = new Map<number, YAMLError>();
+  for (const error of doc.errors) {
+    const line = lineCounter.linePos(error.pos[0]).line;
+    const first = byLine.get(line);
+    if (!first || error.code === "MULTILINE_IMPLICIT_KEY") byLine.set(line, error);
+  }
+  for (const error of byLine.values()) problems.push(draftFromYamlError(error, text));
   for (const warning of doc.warnings) {
     problems.push({ ...draftFromYamlError(warning, text), severity: "warning" });
   }
