@@ -1,0 +1,658 @@
+/**
+ * The runner: executes a plan with bounded concurrency (p-limit), moving each take through
+ * the state machine of ARCHITECTURE.md. Every side effect is injected (STYLE.md 9): the
+ * client (real API or simulator), the clock, the uploader, the stitcher, the abort signal.
+ *
+ * The two rules that keep users from paying twice or losing a paid result:
+ * - the intent (`submitting`) is durable before the POST, the task id before the first poll;
+ * - an unknown POST outcome becomes `uncertain` and is never resubmitted on its own.
+ */
+import { stat } from "node:fs/promises";
+import { dirname, relative } from "node:path";
+import pLimit from "p-limit";
+import type { HppyHorseClient } from "../api/types.js";
+import {
+  ApiError,
+  AuthError,
+  BadRequestError,
+  ExitCode,
+  PollTimeoutError,
+  RateLimitedError,
+  TaskFailedError,
+  TaskNotFoundError,
+  TransientError,
+  UncertainSubmissionError,
+  UsageError,
+} from "../errors.js";
+import {
+  type LockSession,
+  type LockState,
+  type LockTake,
+  lockStatePaths,
+  openLock,
+  type SupersededTask,
+} from "../lock/index.js";
+import { requestWithImageUrls } from "../manifest/index.js";
+import { lockPathFor } from "../paths.js";
+import type { ImageRef, PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
+import { checkClips, clipPath, readClipCache, writeClipCache } from "./clips.js";
+import type { RunEvent, TakeOutcome, TakeOutcomeStatus } from "./events.js";
+import * as say from "./messages.js";
+import { type Plan, type PlannedAction, planRun } from "./plan.js";
+
+export interface StitchInput {
+  clips: { id: string; path: string }[];
+  config: StitchConfig;
+  signal?: AbortSignal;
+  onProgress?: (seconds: number) => void;
+}
+export interface StitchOutput {
+  path: string;
+  durationSeconds: number;
+  bytes: number;
+  mode: string;
+}
+
+export interface RunStoryboardOptions {
+  client: HppyHorseClient;
+  /** polling schedule (the storyboard's, with CLI overrides applied) */
+  polling?: PollingConfig;
+  /** takes in flight at once (default: the storyboard's) */
+  concurrency?: number;
+  clock?: { now(): Date };
+  /** aborting stops new submissions and in-flight polls/downloads; POSTs already sent finish */
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** uploads a local image, returns its URL; without it, shots with local images fail before submitting */
+  uploadImage?: (absPath: string, sha256: string) => Promise<string>;
+  only?: readonly string[];
+  resubmitUncertain?: boolean;
+  /** hash every clip instead of trusting size+mtime */
+  verify?: boolean;
+  /** the stitcher (src/media stitchFilm); absent or false: do not stitch */
+  stitch?: false | ((input: StitchInput) => Promise<StitchOutput>);
+  /** asked after the plan is made and before anything is submitted; false ends the run */
+  confirm?: (plan: Plan) => Promise<boolean>;
+  /** receives the open lock session, e.g. to flush the journal on an immediate exit */
+  onLockOpened?: (session: LockSession) => void;
+  /** default: `<stem>.lock` beside the storyboard */
+  lockPath?: string;
+}
+
+export interface RunResult {
+  exitCode: number;
+  plan: Plan;
+  outcomes: TakeOutcome[];
+  interrupted: boolean;
+  declined: boolean;
+  authError?: string;
+  stitched?: StitchOutput;
+  lockPath: string;
+}
+
+/** Errors of a generate call that prove no task was created (ARCHITECTURE.md, retry policy). */
+function provablyNotCreated(error: unknown): boolean {
+  if (error instanceof BadRequestError || error instanceof AuthError) return true;
+  if (error instanceof RateLimitedError) return true;
+  if (error instanceof TransientError) {
+    return error.notSent || [502, 503, 504].includes(error.httpStatus ?? 0);
+  }
+  // 404 from generate: the endpoint does not exist (wrong --base-url or --endpoints).
+  return (
+    error instanceof ApiError &&
+    !(error instanceof UncertainSubmissionError) &&
+    error.httpStatus === 404
+  );
+}
+
+/** A download error saying the result URL no longer exists. */
+function isGone(error: unknown): boolean {
+  return error instanceof ApiError && [403, 404, 410].includes(error.httpStatus ?? 0);
+}
+
+const DONE: ReadonlySet<TakeOutcomeStatus> = new Set([
+  "skipped",
+  "succeeded",
+  "orphaned",
+  "unused",
+]);
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Checks --only against the storyboard's shot ids (UsageError for unknown ids). */
+export function checkOnly(storyboard: Storyboard, only: readonly string[] | undefined): void {
+  if (!only) return;
+  const known = new Set(storyboard.shots.map((s) => s.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(say.unknownOnly(unknown, [...known]));
+  }
+}
+
+/** Runs a storyboard to completion (or interruption) and reports what happened. */
+export async function runStoryboard(
+  storyboard: Storyboard,
+  options: RunStoryboardOptions,
+): Promise<RunResult> {
+  checkOnly(storyboard, options.only);
+  const lockPath = options.lockPath ?? lockPathFor(storyboard.file);
+  const lockDir = dirname(lockPath);
+  const emit = options.onEvent ?? (() => {});
+  const now = () => (options.clock ?? { now: () => new Date() }).now().toISOString();
+
+  const opened = await openLock({
+    lockPath,
+    storyboardFile: storyboard.file,
+    shotOrder: storyboard.shots.map((s) => s.id),
+  });
+  const { session } = opened;
+  options.onLockOpened?.(session);
+  const state: LockState = session.state;
+  if (opened.tookOverFrom) {
+    emit({
+      event: "notice",
+      message: say.tookOver(opened.tookOverFrom.pid, opened.tookOverFrom.started_at),
+    });
+  }
+  if (opened.recovered > 0) emit({ event: "notice", message: say.recovered(opened.recovered) });
+  if (opened.madeUncertain.length > 0) {
+    emit({ event: "notice", message: say.madeUncertain(opened.madeUncertain.length) });
+  }
+
+  const clipCachePath = lockStatePaths(lockPath).clipCache;
+  const clipCache = await readClipCache(clipCachePath);
+  const shotsById = new Map(storyboard.shots.map((s) => [s.id, s]));
+  const outcomes: TakeOutcome[] = [];
+  let interrupted = false;
+  let authError: string | undefined;
+  let stitched: StitchOutput | undefined;
+  let stitchFailed = false;
+  // `halt` stops polls and downloads; POSTs already on the wire are allowed to finish.
+  const halt = new AbortController();
+  const onAbort = () => {
+    interrupted = true;
+    halt.abort(options.signal?.reason);
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+
+  let plan: Plan;
+  try {
+    const clips = await checkClips(storyboard, state, {
+      lockDir,
+      cache: clipCache,
+      ...(options.verify ? { verify: true } : {}),
+      ...(options.only ? { only: options.only } : {}),
+    });
+    plan = planRun(storyboard, state, {
+      clips,
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.resubmitUncertain ? { resubmitUncertain: true } : {}),
+    });
+    if (options.confirm && !(await options.confirm(plan))) {
+      await session.close();
+      return {
+        exitCode: ExitCode.failed,
+        plan,
+        outcomes,
+        interrupted: false,
+        declined: true,
+        lockPath,
+      };
+    }
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+
+  emit({
+    event: "run-started",
+    storyboard: storyboard.file,
+    lock: lockPath,
+    concurrency: options.concurrency ?? storyboard.concurrency,
+    summary: plan.summary,
+    takes: plan.actions.map((a) => ({
+      shot: a.shot,
+      take: a.take,
+      action: a.kind,
+      reason: a.reason,
+      ...(a.taskId ? { task_id: a.taskId } : {}),
+    })),
+  });
+
+  const polling = options.polling ?? storyboard.polling;
+  const uploads = new Map<string, Promise<string>>();
+
+  const finish = (
+    action: PlannedAction,
+    status: TakeOutcomeStatus,
+    extra: Partial<TakeOutcome> = {},
+  ) => {
+    outcomes.push({ shot: action.shot, take: action.take, action: action.kind, status, ...extra });
+  };
+
+  const record = async (shot: string, rec: LockTake) => {
+    await session.recordTake(shot, rec);
+    return rec;
+  };
+
+  const stopAll = (error: AuthError) => {
+    authError ??= error.message;
+    halt.abort(error);
+  };
+
+  async function imageUrls(
+    action: PlannedAction,
+    shot: ResolvedShot,
+  ): Promise<Map<ImageRef, string>> {
+    const urls = new Map<ImageRef, string>();
+    for (const image of shot.images) {
+      if (image.kind === "url") {
+        urls.set(image, image.url);
+        continue;
+      }
+      const upload = options.uploadImage;
+      if (!upload) throw new Error(say.noUploader(image.path));
+      let pending = uploads.get(image.sha256);
+      if (!pending) {
+        emit({ event: "uploading", shot: action.shot, take: action.take, image: image.path });
+        pending = upload(image.absPath, image.sha256).catch((error: unknown) => {
+          uploads.delete(image.sha256);
+          throw new Error(say.uploadFailed(image.path, errorMessage(error)));
+        });
+        uploads.set(image.sha256, pending);
+      }
+      urls.set(image, await pending);
+    }
+    return urls;
+  }
+
+  function superseded(previous: LockTake, action: PlannedAction): SupersededTask[] {
+    const reason =
+      action.kind === "regenerate"
+        ? `regenerated: ${action.changed?.length ? action.changed.join(", ") : "request"} changed`
+        : action.kind === "uncertain"
+          ? "resubmitted with --resubmit-uncertain"
+          : `retried after ${previous.state}`;
+    const entry: SupersededTask = {
+      ...(previous.task_id ? { task_id: previous.task_id } : {}),
+      fingerprint: previous.fingerprint,
+      state: previous.state,
+      reason,
+      ...(previous.result_url ? { result_url: previous.result_url } : {}),
+      ...(previous.sha256 ? { sha256: previous.sha256 } : {}),
+    };
+    return [...(previous.history ?? []), entry];
+  }
+
+  /** submit → submitted, or a final state. Returns the submitted record, or undefined when done. */
+  async function submit(action: PlannedAction, shot: ResolvedShot): Promise<LockTake | undefined> {
+    let urls: Map<ImageRef, string>;
+    try {
+      urls = await imageUrls(action, shot);
+    } catch (error) {
+      // Nothing was submitted: the lock is not touched.
+      emit({ event: "failed", shot: action.shot, take: action.take, error: errorMessage(error) });
+      finish(action, "failed", { detail: errorMessage(error) });
+      return undefined;
+    }
+    if (halt.signal.aborted) {
+      finish(action, "not-started");
+      return undefined;
+    }
+    const previous = state.take(shot.id, action.take);
+    const history = previous ? superseded(previous, action) : undefined;
+    if (state.shot(shot.id) && state.shot(shot.id)?.fingerprint !== shot.fingerprint) {
+      await session.recordShot(shot.id, shot.fingerprint);
+    }
+    let rec = await record(shot.id, {
+      take: action.take,
+      state: "submitting",
+      fingerprint: shot.fingerprint,
+      request: shot.request,
+      ...(history ? { history } : {}),
+    });
+    emit({
+      event: "submitting",
+      shot: shot.id,
+      take: action.take,
+      fingerprint: shot.fingerprint,
+      action: action.kind,
+    });
+    const request = requestWithImageUrls(shot, (image) => urls.get(image) ?? "");
+    let taskId: string;
+    try {
+      // No abort signal: a POST that has started must finish, or its task id could be lost.
+      taskId = await options.client.generate(request);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (error instanceof UncertainSubmissionError || !provablyNotCreated(error)) {
+        // The body may have reached the API: a task may exist and be billed. Never resubmit here.
+        await record(shot.id, { ...rec, state: "uncertain", error: message });
+        emit({ event: "uncertain", shot: shot.id, take: action.take, error: message });
+        finish(action, "uncertain", { detail: message });
+        return undefined;
+      }
+      await record(shot.id, { ...rec, state: "failed", error: message, finished_at: now() });
+      emit({ event: "failed", shot: shot.id, take: action.take, error: message });
+      finish(action, "failed", { detail: message });
+      if (error instanceof AuthError) stopAll(error);
+      return undefined;
+    }
+    rec = await record(shot.id, {
+      ...rec,
+      state: "submitted",
+      task_id: taskId,
+      submitted_at: now(),
+    });
+    emit({ event: "submitted", shot: shot.id, take: action.take, task_id: taskId });
+    return rec;
+  }
+
+  async function download(action: PlannedAction, rec: LockTake, url: string): Promise<void> {
+    const taskId = rec.task_id ?? "";
+    const dest = clipPath(storyboard, action.shot, action.take);
+    emit({ event: "downloading", shot: action.shot, take: action.take, task_id: taskId });
+    const result = await options.client.download(url, dest, { signal: halt.signal });
+    const clip = relative(lockDir, dest);
+    const { error: _previousError, ...done } = rec;
+    await record(action.shot, {
+      ...done,
+      state: "succeeded",
+      result_url: url,
+      clip,
+      bytes: result.bytes,
+      sha256: result.sha256,
+      finished_at: now(),
+    });
+    const info = await stat(dest).catch(() => undefined);
+    if (info)
+      clipCache.set(clip, { size: info.size, mtimeMs: info.mtimeMs, sha256: result.sha256 });
+    emit({
+      event: "downloaded",
+      shot: action.shot,
+      take: action.take,
+      task_id: taskId,
+      clip,
+      bytes: result.bytes,
+      sha256: result.sha256,
+    });
+    emit({ event: "succeeded", shot: action.shot, take: action.take, task_id: taskId, clip });
+    finish(action, "succeeded", { taskId, clip });
+  }
+
+  /** submitted → downloading → succeeded, or failed / expired / still in flight. */
+  async function pollAndDownload(
+    action: PlannedAction,
+    rec: LockTake,
+    resumed: boolean,
+  ): Promise<void> {
+    const taskId = rec.task_id ?? "";
+    if (resumed)
+      emit({
+        event: "resuming",
+        shot: action.shot,
+        take: action.take,
+        task_id: taskId,
+        action: action.kind,
+      });
+    let resultUrl: string;
+    try {
+      const status = await options.client.waitForResult(taskId, {
+        schedule: polling,
+        signal: halt.signal,
+        skipInitialDelay: resumed,
+        onPoll: (poll) =>
+          emit({
+            event: "polled",
+            shot: action.shot,
+            take: action.take,
+            task_id: taskId,
+            attempt: poll.attempt,
+            ...(poll.status ? { status: poll.status.rawStatus } : {}),
+            ...(poll.error ? { error: poll.error.message } : {}),
+          }),
+      });
+      if (status.phase !== "success" || !status.resultUrl) {
+        const error = status.errorMessage ?? `generation ${status.rawStatus}`;
+        await record(action.shot, { ...rec, state: "failed", error, finished_at: now() });
+        emit({ event: "failed", shot: action.shot, take: action.take, task_id: taskId, error });
+        finish(action, "failed", { taskId, detail: error });
+        return;
+      }
+      resultUrl = status.resultUrl;
+    } catch (error) {
+      await settleError(action, rec, error);
+      return;
+    }
+    const downloading = await record(action.shot, {
+      ...rec,
+      state: "downloading",
+      result_url: resultUrl,
+    });
+    try {
+      await download(action, downloading, resultUrl);
+    } catch (error) {
+      await settleError(action, downloading, error);
+    }
+  }
+
+  /** A succeeded take whose clip is missing or damaged: fresh URL from a status call, no new payment. */
+  async function redownload(action: PlannedAction, rec: LockTake): Promise<void> {
+    const taskId = rec.task_id ?? "";
+    let url = rec.result_url;
+    try {
+      const status = await options.client.status(taskId, { signal: halt.signal });
+      if (status.phase === "success" && status.resultUrl) url = status.resultUrl;
+    } catch (error) {
+      if (!(error instanceof TaskNotFoundError)) {
+        await settleError(action, rec, error);
+        return;
+      }
+    }
+    if (!url) {
+      await markExpired(action, rec, say.taskExpiredBeforeDownload);
+      return;
+    }
+    const downloading =
+      rec.state === "downloading"
+        ? rec
+        : await record(action.shot, { ...rec, state: "downloading", result_url: url });
+    try {
+      await download(action, downloading, url);
+    } catch (error) {
+      if (error instanceof TaskNotFoundError || (!halt.signal.aborted && isGone(error))) {
+        await markExpired(action, downloading, say.taskExpiredBeforeDownload);
+        return;
+      }
+      await settleError(action, downloading, error);
+    }
+  }
+
+  async function markExpired(action: PlannedAction, rec: LockTake, error: string) {
+    const taskId = rec.task_id ?? "";
+    await record(action.shot, { ...rec, state: "expired", error, finished_at: now() });
+    emit({ event: "expired", shot: action.shot, take: action.take, task_id: taskId, error });
+    finish(action, "expired", { taskId, detail: error });
+  }
+
+  /** The outcome of an error while polling or downloading; the task id always stays recorded. */
+  async function settleError(action: PlannedAction, rec: LockTake, error: unknown): Promise<void> {
+    const taskId = rec.task_id ?? "";
+    const message = errorMessage(error);
+    if (error instanceof AuthError) stopAll(error);
+    if (halt.signal.aborted) {
+      emit({
+        event: "stopped",
+        shot: action.shot,
+        take: action.take,
+        task_id: taskId,
+        reason: authError ? "key rejected" : "interrupted",
+      });
+      finish(action, "stopped", { taskId });
+      return;
+    }
+    if (error instanceof TaskNotFoundError) {
+      await markExpired(action, rec, message);
+      return;
+    }
+    if (error instanceof TaskFailedError) {
+      await record(action.shot, { ...rec, state: "failed", error: message, finished_at: now() });
+      emit({
+        event: "failed",
+        shot: action.shot,
+        take: action.take,
+        task_id: taskId,
+        error: message,
+      });
+      finish(action, "failed", { taskId, detail: message });
+      return;
+    }
+    const detail = error instanceof PollTimeoutError ? say.pollTimedOut : message;
+    // Still submitted (or downloading): the next run polls (or downloads) the same task.
+    emit({
+      event: "timeout",
+      shot: action.shot,
+      take: action.take,
+      task_id: taskId,
+      error: detail,
+    });
+    finish(action, "timeout", { taskId, detail });
+  }
+
+  async function execute(action: PlannedAction): Promise<void> {
+    const shot = shotsById.get(action.shot);
+    if (!shot) return;
+    if (halt.signal.aborted) {
+      const taskId = state.take(action.shot, action.take)?.task_id;
+      finish(action, "not-started", taskId ? { taskId } : {});
+      return;
+    }
+    if (action.step === "submit") {
+      const rec = await submit(action, shot);
+      if (rec) await pollAndDownload(action, rec, false);
+      return;
+    }
+    const rec = state.take(action.shot, action.take);
+    if (!rec) return;
+    if (action.step === "poll") await pollAndDownload(action, rec, true);
+    else if (action.step === "download") await redownload(action, rec);
+  }
+
+  try {
+    const limit = pLimit(Math.max(1, options.concurrency ?? storyboard.concurrency));
+    const jobs: Promise<void>[] = [];
+    for (const action of plan.actions) {
+      if (action.step === "none") {
+        const status: TakeOutcomeStatus =
+          action.kind === "skip"
+            ? "skipped"
+            : action.kind === "uncertain"
+              ? "uncertain"
+              : action.kind === "orphaned"
+                ? "orphaned"
+                : "unused";
+        finish(action, status, {
+          ...(action.taskId ? { taskId: action.taskId } : {}),
+          ...(action.kind === "uncertain" ? { detail: action.reason } : {}),
+        });
+        continue;
+      }
+      jobs.push(
+        limit(() =>
+          execute(action).catch(async (error: unknown) => {
+            // A journal write failed (disk full?) or a bug: stop everything, keep what is recorded.
+            halt.abort(error);
+            throw error;
+          }),
+        ),
+      );
+    }
+    const settled = await Promise.allSettled(jobs);
+    const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (crash) throw crash.reason;
+
+    if (options.stitch && !halt.signal.aborted && !authError) {
+      const film = await stitchIfComplete(storyboard, state, options.stitch, halt.signal, emit);
+      if (film === "failed") stitchFailed = true;
+      else if (film) stitched = film;
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await session.close();
+    await writeClipCache(clipCachePath, clipCache).catch(() => {});
+  }
+
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  const allDone = outcomes.every((o) => DONE.has(o.status));
+  const exitCode = interrupted
+    ? ExitCode.interrupted
+    : allDone && !authError && !stitchFailed
+      ? ExitCode.ok
+      : ExitCode.failed;
+  emit({ event: "run-finished", exit_code: exitCode, interrupted, counts });
+  return {
+    exitCode,
+    plan,
+    outcomes,
+    interrupted,
+    declined: false,
+    lockPath,
+    ...(authError ? { authError } : {}),
+    ...(stitched ? { stitched } : {}),
+  };
+}
+
+/**
+ * Stitches the film when every shot of the stitch has a verified clip of its picked take
+ * (take 1 unless `gallop pick` chose another); otherwise says which are missing.
+ */
+async function stitchIfComplete(
+  storyboard: Storyboard,
+  state: LockState,
+  stitch: (input: StitchInput) => Promise<StitchOutput>,
+  signal: AbortSignal,
+  emit: (event: RunEvent) => void,
+): Promise<StitchOutput | "failed" | undefined> {
+  const ids =
+    storyboard.stitch.shots.length > 0
+      ? storyboard.stitch.shots
+      : storyboard.shots.map((s) => s.id);
+  const shots = new Map(storyboard.shots.map((s) => [s.id, s]));
+  const clips: { id: string; path: string }[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const shot = shots.get(id);
+    const lockShot = state.shot(id);
+    const take = lockShot?.picked_take ?? 1;
+    const rec = state.take(id, take);
+    if (!shot || !rec || rec.state !== "succeeded" || rec.fingerprint !== shot.fingerprint) {
+      missing.push(take === 1 ? id : `${id} (take ${take})`);
+      continue;
+    }
+    clips.push({ id, path: clipPath(storyboard, id, take) });
+  }
+  if (missing.length > 0) {
+    emit({ event: "stitch-skipped", reason: say.stitchMissing(missing), missing });
+    return undefined;
+  }
+  emit({ event: "stitching", clips: clips.length });
+  try {
+    const film = await stitch({ clips, config: storyboard.stitch, signal });
+    emit({
+      event: "stitched",
+      path: film.path,
+      duration_seconds: film.durationSeconds,
+      bytes: film.bytes,
+      mode: film.mode,
+    });
+    return film;
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    emit({ event: "stitch-failed", error: errorMessage(error) });
+    return "failed";
+  }
+}
