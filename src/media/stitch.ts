@@ -181,8 +181,28 @@ async function joinByCopy(
   await writeFile(list, concatList(infos.map((info) => info.path)));
   const expectedSeconds = infos.reduce((sum, info) => sum + info.durationSeconds, 0);
   const first = infos[0]!;
+  ctx.report(0, "joining");
+  // The concat demuxer rewrites H.264 to carry SPS/PPS in every keyframe (auto_convert), for
+  // inputs whose parameters differ. Ours are proven identical (extradata hashes), so the
+  // packets pass through byte for byte; without hashes, keep ffmpeg's safe default.
+  const sameExtradata = infos.every((info) => info.video.extradataHash !== undefined);
+  const autoConvert = sameExtradata ? ["-auto_convert", "0"] : [];
   await runFfmpeg(
-    ["-f", "concat", "-safe", "0", "-i", list, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
+    [
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      ...autoConvert,
+      "-i",
+      list,
+      "-map",
+      "0:v:0",
+      "-map",
+      "0:a:0?",
+      "-c",
+      "copy",
+    ]
       .concat(format === "mp4" || format === "mov" ? ["-movflags", "+faststart"] : [])
       .concat(["-f", format, "-y", partial]),
     {
@@ -228,6 +248,7 @@ async function joinByNormalising(
     if (error instanceof TransitionTooLongError) throw new InputError(error.message);
     throw error;
   }
+  ctx.report(0, "encoding");
   const script = join(work, "film.filtergraph");
   await writeFile(script, film.graph);
   const args = [
