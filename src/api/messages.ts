@@ -64,3 +64,16 @@ export function formatMs(ms: number): string {
   if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
   return `${Math.round(ms / 6000) / 10} min`;
 }
+
+/** Sentences about the command-line options of commands that talk to the API. */
+export const optionMessages = {
+  badDuration: (flag: string, value: string) =>
+    `--${flag} ${JSON.stringify(value)}: not a duration. Write e.g. 500ms, 10s, 15m, 1h or a number of seconds.`,
+  zeroDuration: (flag: string) => `--${flag} must be greater than zero.`,
+  badEndpoints: (value: string) =>
+    `--endpoints ${JSON.stringify(value)}: use v1.1 (/api/happyhorse-1-1/...) or stable (/api/generate, /api/status).`,
+  simulateWithBaseUrl:
+    "--simulate starts its own local simulator; drop --base-url (or drop --simulate to use that server).",
+  uploadFailed: (path: string, reason: string) =>
+    `Could not upload ${path} to the simulator: ${reason}`,
+};

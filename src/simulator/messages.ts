@@ -64,7 +64,13 @@ export const simMessages = {
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
-  stopping: "Simulator stopped.\n",
+  stoppedBy: (signal: string) => `Simulator stopped (${signal}).\n`,
+  badNumber: (name: string, text: string, min: number, max: number) =>
+    `--${name} ${JSON.stringify(text)}: expected a number from ${min} to ${max}.`,
+  badPort: (text: string) => `--port ${JSON.stringify(text)}: expected a port number 0-65535.`,
+  badLatency: (text: string) =>
+    `--latency ${JSON.stringify(text)}: not a duration. Write e.g. 3s, 500ms or a number of seconds.`,
+  badAudio: (text: string) => `--audio ${JSON.stringify(text)}: use some, always or never.`,
   badFault: (spec: string) =>
     `--fault ${JSON.stringify(spec)}: expected KIND:ENDPOINT[:N], e.g. 429:generate:2 or truncate:download:1. ` +
     "Kinds: 429, 500, 502, 503, 504, reset-before-body, reset-after-body, no-response, truncate, corrupt, " +

@@ -152,13 +152,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const held = new Set<Socket>();
   let logWrites = Promise.resolve();
 
-  const record = (entry: SimRequest) => {
+  /** Logs a request now; its JSONL line is written once its answer is finished (or abandoned). */
+  const record = (entry: SimRequest, res: ServerResponse) => {
     requests.push(entry);
-    if (options.requestLog) {
+    const file = options.requestLog;
+    if (!file) return;
+    res.once("close", () => {
       const line = `${JSON.stringify(entry)}\n`;
-      const file = options.requestLog;
       logWrites = logWrites.then(() => appendFile(file, line)).catch(() => {});
-    }
+    });
   };
 
   const imagePathFor = (url: string): string | undefined => {
@@ -333,7 +335,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (endpoint) entry.endpoint = endpoint;
     const fault = endpoint ? faults.take(endpoint) : undefined;
     if (fault) entry.fault = fault.kind;
-    record(entry);
+    record(entry, res);
     if (fault?.kind === "reset-before-body") {
       req.socket.destroy();
       return;
