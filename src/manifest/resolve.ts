@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { isSeq, type Node } from "yaml";
 import { storyboardStem } from "../paths.js";
 import {
   type AspectRatio,
@@ -78,27 +79,25 @@ function stitch(manifest: Manifest, dir: string, outputDir: string, name: string
   return config;
 }
 
-/** Reads and hashes each local image once, however many shots use it. */
-class ImageHasher {
-  private readonly hashes = new Map<string, Promise<string>>();
-  hash(absPath: string): Promise<string> {
-    let pending = this.hashes.get(absPath);
-    if (!pending) {
-      pending = readFile(absPath).then((bytes) => sha256Hex(bytes));
-      this.hashes.set(absPath, pending);
+/** sha256 of every local image, each file read once however many shots use it. */
+async function hashLocalImages(manifest: Manifest, dir: string): Promise<Map<string, string>> {
+  const paths = new Set<string>();
+  for (const shot of manifest.shots) {
+    for (const image of shot.images ?? []) {
+      if (classifyImage(image).kind === "file") paths.add(resolve(dir, image));
     }
-    return pending;
   }
+  const list = [...paths];
+  const hashes = await Promise.all(list.map(async (path) => sha256Hex(await readFile(path))));
+  return new Map(list.map((path, i) => [path, hashes[i]!]));
 }
 
-async function imageRefs(images: string[], dir: string, hasher: ImageHasher): Promise<ImageRef[]> {
-  return Promise.all(
-    images.map(async (image): Promise<ImageRef> => {
-      if (classifyImage(image).kind === "url") return { kind: "url", url: image };
-      const absPath = resolve(dir, image);
-      return { kind: "file", path: image, absPath, sha256: await hasher.hash(absPath) };
-    }),
-  );
+function imageRefs(images: string[], dir: string, hashes: Map<string, string>): ImageRef[] {
+  return images.map((image): ImageRef => {
+    if (classifyImage(image).kind === "url") return { kind: "url", url: image };
+    const absPath = resolve(dir, image);
+    return { kind: "file", path: image, absPath, sha256: hashes.get(absPath)! };
+  });
 }
 
 /** The request body exactly as the API document lists it, only documented fields. */
@@ -139,32 +138,30 @@ export async function resolveStoryboard({
   const outputDir = resolve(dir, manifest.output ?? `out/${name}`);
   const vars = manifest.vars ?? {};
   const defaults = manifest.defaults;
-  const hasher = new ImageHasher();
-  const shots = await Promise.all(
-    manifest.shots.map(async (shot, index): Promise<ResolvedShot> => {
-      const model = `${MODEL_PREFIX}${shortModel(shot.model ?? defaults?.model)}` as ModelId;
-      const prompt =
-        shot.prompt === undefined ? undefined : substituteVars(shot.prompt, vars).trim();
-      // text-to-video takes no images (a rule rejects them); the others send them.
-      const images =
-        model === "happyhorse-1-1/text-to-video"
-          ? []
-          : await imageRefs(shot.images ?? [], dir, hasher);
-      const request = buildRequest(model, shot, defaults, prompt, images);
-      const resolved: ResolvedShot = {
-        id: shot.id,
-        index,
-        model,
-        takes: shot.takes ?? defaults?.takes ?? 1,
-        images,
-        request,
-        fingerprint: fingerprintRequest(request),
-      };
-      const start = locator?.find(["shots", index]).node?.range?.[0];
-      if (start !== undefined && locator) resolved.position = locator.position(start);
-      return resolved;
-    }),
-  );
+  const hashes = await hashLocalImages(manifest, dir);
+  const shotNodes = locator?.find(["shots"]).node;
+  const shots = manifest.shots.map((shot, index): ResolvedShot => {
+    const model = `${MODEL_PREFIX}${shortModel(shot.model ?? defaults?.model)}` as ModelId;
+    const prompt = shot.prompt === undefined ? undefined : substituteVars(shot.prompt, vars).trim();
+    // text-to-video takes no images (a rule rejects them); the others send them.
+    const images =
+      model === "happyhorse-1-1/text-to-video" ? [] : imageRefs(shot.images ?? [], dir, hashes);
+    const request = buildRequest(model, shot, defaults, prompt, images);
+    const resolved: ResolvedShot = {
+      id: shot.id,
+      index,
+      model,
+      takes: shot.takes ?? defaults?.takes ?? 1,
+      images,
+      request,
+      fingerprint: fingerprintRequest(request),
+    };
+    const start = isSeq(shotNodes)
+      ? (shotNodes.items[index] as Node | undefined)?.range?.[0]
+      : undefined;
+    if (start !== undefined && locator) resolved.position = locator.position(start);
+    return resolved;
+  });
   const storyboard: Storyboard = {
     file: absFile,
     dir,

@@ -83,19 +83,19 @@ export function localPaths(data: Json, dir: string): string[] {
 }
 
 const uniqueIds: Rule = (ctx) => {
-  const seen = new Map<string, number>();
-  for (const { shot, path } of shotsOf(ctx.data)) {
+  const firstIndex = new Map<string, number>();
+  for (const { shot, path, index } of shotsOf(ctx.data)) {
     if (typeof shot.id !== "string") continue;
-    const first = seen.get(shot.id);
-    const idPath = [...path, "id"];
+    const first = firstIndex.get(shot.id);
     if (first === undefined) {
-      seen.set(shot.id, ctx.locator.value(idPath)?.[0] ?? 0);
+      firstIndex.set(shot.id, index);
       continue;
     }
-    const line = ctx.locator.line(first);
+    const idPath = [...path, "id"];
+    const firstStart = ctx.locator.value(["shots", first, "id"])?.[0] ?? 0;
     report(ctx, "unique-id", idPath, {
       range: ctx.locator.value(idPath),
-      message: messages.duplicateId(shot.id, line),
+      message: messages.duplicateId(shot.id, ctx.locator.line(firstStart)),
       hint: messages.duplicateIdHint,
     });
   }
@@ -162,13 +162,14 @@ function eachMatch(
   path: PathSegment[],
   text: string,
   pattern: RegExp,
-  visit: (match: RegExpExecArray, range: ReturnType<Locator["within"]>) => void,
+  visit: (match: RegExpExecArray, range: () => ReturnType<Locator["within"]>) => void,
 ) {
   const counts = new Map<string, number>();
   for (const match of text.matchAll(pattern)) {
     const occurrence = counts.get(match[0]) ?? 0;
     counts.set(match[0], occurrence + 1);
-    visit(match as RegExpExecArray, ctx.locator.within(path, match[0], occurrence));
+    // Looking up the range costs a walk of the YAML tree: only done for problems.
+    visit(match as RegExpExecArray, () => ctx.locator.within(path, match[0], occurrence));
   }
 }
 
@@ -183,7 +184,7 @@ const imageRefs: Rule = (ctx) => {
       const n = Number(match[1]);
       if (n >= 1 && n <= count) return;
       report(ctx, "image-ref", promptPath, {
-        range,
+        range: range(),
         message: messages.imageRefOutOfRange(match[0], count),
         hint: messages.imageRefOutOfRangeHint(count),
       });
@@ -207,7 +208,7 @@ const varRefs: Rule = (ctx) => {
       const near = closest(name, names);
       if (near) used.add(near); // its "unused" warning would only repeat the typo
       report(ctx, "unknown-var", promptPath, {
-        range,
+        range: range(),
         message: messages.unknownVar(name),
         hint: near
           ? messages.didYouMean(`{{${near}}}`)
