@@ -2,7 +2,7 @@
  * What a run reports while it goes: one event per transition. `gallop run --json` prints
  * them one per line; the listr2 view and the summary are built from them. Never the key.
  */
-import type { ActionKind, PlanSummary } from "./plan.js";
+import type { ActionKind, ActionStep, PlanSummary } from "./plan.js";
 
 interface TakeRef {
   shot: string;
@@ -17,7 +17,14 @@ export type RunEvent =
       lock: string;
       concurrency: number;
       summary: PlanSummary;
-      takes: { shot: string; take: number; action: ActionKind; reason: string; task_id?: string }[];
+      takes: {
+        shot: string;
+        take: number;
+        action: ActionKind;
+        step: ActionStep;
+        reason: string;
+        task_id?: string;
+      }[];
     }
   | (TakeRef & { event: "uploading"; image: string })
   | (TakeRef & { event: "submitting"; fingerprint: string; action: ActionKind })
@@ -43,6 +50,7 @@ export type RunEvent =
   | (TakeRef & { event: "uncertain"; error: string })
   | (TakeRef & { event: "expired"; task_id: string; error: string })
   | (TakeRef & { event: "timeout"; task_id: string; error: string })
+  | (TakeRef & { event: "incomplete"; task_id: string; error: string })
   | (TakeRef & { event: "stopped"; task_id?: string; reason: string })
   | { event: "stitching"; clips: number }
   | { event: "stitched"; path: string; duration_seconds: number; bytes: number; mode: string }
@@ -63,6 +71,7 @@ export type TakeOutcomeStatus =
   | "uncertain"
   | "expired"
   | "timeout"
+  | "incomplete"
   | "stopped"
   | "not-started"
   | "orphaned"

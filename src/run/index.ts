@@ -23,8 +23,8 @@ export {
 } from "./plan.js";
 export {
   checkOnly,
-  type RunStoryboardOptions,
   type RunResult,
+  type RunStoryboardOptions,
   runStoryboard,
   type StitchInput,
   type StitchOutput,

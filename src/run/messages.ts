@@ -52,6 +52,10 @@ export const authStopped = (message: string) =>
   "recorded are kept. Fix the key and run again to continue.";
 export const pollTimedOut =
   "still in progress at the polling deadline; the task id is kept: run again to keep polling";
+export const incomplete = (state: string, error: string) =>
+  state === "downloading"
+    ? `download did not finish (${error}); run again to download it, no new generation`
+    : `${error}; the task id is kept: run again to keep polling it`;
 export const taskExpiredBeforeDownload =
   "the task expired before its clip could be downloaded again; run again to regenerate (paid)";
 export const interrupted = (file: string) =>

@@ -7,7 +7,7 @@
  * - the intent (`submitting`) is durable before the POST, the task id before the first poll;
  * - an unknown POST outcome becomes `uncertain` and is never resubmitted on its own.
  */
-import { stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import pLimit from "p-limit";
 import type { HppyHorseClient } from "../api/types.js";
@@ -217,6 +217,7 @@ export async function runStoryboard(
       shot: a.shot,
       take: a.take,
       action: a.kind,
+      step: a.step,
       reason: a.reason,
       ...(a.taskId ? { task_id: a.taskId } : {}),
     })),
@@ -355,6 +356,7 @@ export async function runStoryboard(
     const taskId = rec.task_id ?? "";
     const dest = clipPath(storyboard, action.shot, action.take);
     emit({ event: "downloading", shot: action.shot, take: action.take, task_id: taskId });
+    await mkdir(dirname(dest), { recursive: true });
     const result = await options.client.download(url, dest, { signal: halt.signal });
     const clip = relative(lockDir, dest);
     const { error: _previousError, ...done } = rec;
@@ -443,6 +445,7 @@ export async function runStoryboard(
   async function redownload(action: PlannedAction, rec: LockTake): Promise<void> {
     const taskId = rec.task_id ?? "";
     let url = rec.result_url;
+    let taskGone = false;
     try {
       const status = await options.client.status(taskId, { signal: halt.signal });
       if (status.phase === "success" && status.resultUrl) url = status.resultUrl;
@@ -451,6 +454,7 @@ export async function runStoryboard(
         await settleError(action, rec, error);
         return;
       }
+      taskGone = true; // the recorded URL is the last hope
     }
     if (!url) {
       await markExpired(action, rec, say.taskExpiredBeforeDownload);
@@ -463,7 +467,7 @@ export async function runStoryboard(
     try {
       await download(action, downloading, url);
     } catch (error) {
-      if (error instanceof TaskNotFoundError || (!halt.signal.aborted && isGone(error))) {
+      if (!halt.signal.aborted && (taskGone || isGone(error))) {
         await markExpired(action, downloading, say.taskExpiredBeforeDownload);
         return;
       }
@@ -510,16 +514,28 @@ export async function runStoryboard(
       finish(action, "failed", { taskId, detail: message });
       return;
     }
-    const detail = error instanceof PollTimeoutError ? say.pollTimedOut : message;
     // Still submitted (or downloading): the next run polls (or downloads) the same task.
+    if (error instanceof PollTimeoutError) {
+      const detail = say.pollTimedOut;
+      emit({
+        event: "timeout",
+        shot: action.shot,
+        take: action.take,
+        task_id: taskId,
+        error: detail,
+      });
+      finish(action, "timeout", { taskId, detail });
+      return;
+    }
+    const detail = say.incomplete(rec.state, message);
     emit({
-      event: "timeout",
+      event: "incomplete",
       shot: action.shot,
       take: action.take,
       task_id: taskId,
       error: detail,
     });
-    finish(action, "timeout", { taskId, detail });
+    finish(action, "incomplete", { taskId, detail });
   }
 
   async function execute(action: PlannedAction): Promise<void> {
@@ -585,6 +601,10 @@ export async function runStoryboard(
     await writeClipCache(clipCachePath, clipCache).catch(() => {});
   }
 
+  const order = new Map(plan.actions.map((a, i) => [`${a.shot}#${a.take}`, i]));
+  outcomes.sort(
+    (a, b) => (order.get(`${a.shot}#${a.take}`) ?? 0) - (order.get(`${b.shot}#${b.take}`) ?? 0),
+  );
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
   const allDone = outcomes.every((o) => DONE.has(o.status));
