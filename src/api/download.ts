@@ -119,7 +119,12 @@ async function downloadOnce(
         }
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
-        throw new RetryableDownload(reasonOf(error, stall.signal));
+        const cause = reasonOf(error, stall.signal);
+        throw new RetryableDownload(
+          expected !== undefined && bytes < expected
+            ? `${messages.downloadShort(bytes, expected)} (${cause})`
+            : cause,
+        );
       }
       clearTimeout(stallTimer);
       if (expected !== undefined && Number.isFinite(expected) && bytes !== expected) {
