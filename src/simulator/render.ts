@@ -22,6 +22,8 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** text drawn in the corner (e.g. the task id) */
   label?: string;
+  /** a TrueType font for the text; null renders without text (default: findFont()) */
+  fontFile?: string | null;
 }
 
 export interface ClipSize {
@@ -142,7 +144,7 @@ export async function renderClip(
   const model = request.model;
   const digest = hashOf(JSON.stringify(request));
   const audio = options.audio ?? digest[0]! % 2 === 0;
-  const font = findFont();
+  const font = options.fontFile === undefined ? findFont() : (options.fontFile ?? undefined);
   const work = await mkdtemp(join(tmpdir(), "gallop-render-"));
   const inputs: string[] = [];
   const filters: string[] = [];

@@ -1,0 +1,210 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { locateBinary } from "../../src/media/ffmpeg.js";
+import { clipSize, renderClip } from "../../src/simulator/index.js";
+import type { GenerateRequest } from "../../src/types.js";
+
+const run = promisify(execFile);
+
+async function probe(path: string) {
+  const { stdout } = await run(locateBinary("ffprobe").path, [
+    "-v",
+    "error",
+    "-show_entries",
+    "format=duration:stream=codec_type,codec_name,width,height,pix_fmt",
+    "-of",
+    "json",
+    path,
+  ]);
+  const parsed = JSON.parse(stdout) as {
+    format: { duration: string };
+    streams: {
+      codec_type: string;
+      codec_name: string;
+      width?: number;
+      height?: number;
+      pix_fmt?: string;
+    }[];
+  };
+  const video = parsed.streams.find((s) => s.codec_type === "video");
+  const audio = parsed.streams.find((s) => s.codec_type === "audio");
+  return {
+    duration: Number(parsed.format.duration),
+    width: video?.width,
+    height: video?.height,
+    codec: video?.codec_name,
+    pixFmt: video?.pix_fmt,
+    audio: audio?.codec_name,
+  };
+}
+
+describe("renderClip", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "gallop-render-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("sizes clips by their short side", () => {
+    expect(clipSize("1080p", "16:9")).toEqual({ width: 1920, height: 1080 });
+    expect(clipSize("1080p", "9:16")).toEqual({ width: 1080, height: 1920 });
+    expect(clipSize("1080p", "1:1")).toEqual({ width: 1080, height: 1080 });
+    expect(clipSize("1080p", "4:3")).toEqual({ width: 1440, height: 1080 });
+    expect(clipSize("1080p", "21:9")).toEqual({ width: 2520, height: 1080 });
+    expect(clipSize("720p", "16:9")).toEqual({ width: 1280, height: 720 });
+    expect(clipSize("720p", "4:5")).toEqual({ width: 720, height: 900 });
+    expect(clipSize("720p", "9:21")).toEqual({ width: 720, height: 1680 });
+  });
+
+  const cases: [
+    string,
+    GenerateRequest,
+    { audio?: boolean; fontFile?: null },
+    [number, number],
+    boolean,
+  ][] = [
+    [
+      "21:9 1080p text-to-video with audio",
+      {
+        model: "happyhorse-1-1/text-to-video",
+        prompt: "Wide 'quoted' prompt: with, commas; and [brackets] %{pts}",
+        duration: 3,
+        resolution: "1080p",
+        aspect_ratio: "21:9",
+      },
+      { audio: true },
+      [2520, 1080],
+      true,
+    ],
+    [
+      "4:5 720p text-to-video without audio, 7.5 s",
+      {
+        model: "happyhorse-1-1/text-to-video",
+        prompt: "portrait",
+        duration: 7.5,
+        resolution: "720p",
+        aspect_ratio: "4:5",
+      },
+      { audio: false },
+      [720, 900],
+      false,
+    ],
+    [
+      "image-to-video placeholder (remote URL) falls back to 16:9",
+      {
+        model: "happyhorse-1-1/image-to-video",
+        image_urls: ["https://example.com/never-fetched.jpg"],
+        duration: 3,
+        resolution: "720p",
+      },
+      { audio: false },
+      [1280, 720],
+      false,
+    ],
+    [
+      "text-to-video without any font still renders",
+      {
+        model: "happyhorse-1-1/text-to-video",
+        prompt: "no font",
+        duration: 3,
+        resolution: "720p",
+        aspect_ratio: "1:1",
+      },
+      { audio: false, fontFile: null },
+      [720, 720],
+      false,
+    ],
+  ];
+  for (const [name, request, options, size, audio] of cases) {
+    it(name, async () => {
+      const dest = join(dir, `${name.replace(/\W+/g, "-")}.mp4`);
+      await renderClip(request, dest, options);
+      const info = await probe(dest);
+      expect([info.width, info.height]).toEqual(size);
+      expect(info.codec).toBe("h264");
+      expect(info.pixFmt).toBe("yuv420p");
+      expect(Math.abs(info.duration - request.duration)).toBeLessThanOrEqual(0.1);
+      expect(info.audio).toBe(audio ? "aac" : undefined);
+    });
+  }
+
+  it("animates a local image at the image's aspect when image-to-video has no aspect_ratio", async () => {
+    const image = join(dir, "tall.png");
+    await run(locateBinary("ffmpeg").path, [
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=s=600x800:d=1",
+      "-frames:v",
+      "1",
+      image,
+    ]);
+    const dest = join(dir, "tall.mp4");
+    await renderClip(
+      {
+        model: "happyhorse-1-1/image-to-video",
+        image_urls: [image],
+        duration: 3,
+        resolution: "720p",
+      },
+      dest,
+      { audio: false },
+    );
+    const info = await probe(dest);
+    expect([info.width, info.height]).toEqual([720, 960]);
+    // Push-in: the first and last frames differ.
+    const frame = async (at: string, out: string) => {
+      await run(locateBinary("ffmpeg").path, [
+        "-loglevel",
+        "error",
+        "-ss",
+        at,
+        "-i",
+        dest,
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "gray",
+        "-s",
+        "32x32",
+        out,
+      ]);
+      const { readFile } = await import("node:fs/promises");
+      return readFile(out);
+    };
+    const first = await frame("0", join(dir, "a.raw"));
+    const last = await frame("2.8", join(dir, "b.raw"));
+    expect(first.equals(last)).toBe(false);
+  });
+
+  it("leaves no temporary files behind and stops when aborted", async () => {
+    const controller = new AbortController();
+    const dest = join(dir, "aborted.mp4");
+    const pending = renderClip(
+      {
+        model: "happyhorse-1-1/text-to-video",
+        prompt: "long",
+        duration: 15,
+        resolution: "1080p",
+        aspect_ratio: "16:9",
+      },
+      dest,
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toThrow();
+    expect(
+      (await readdir(dir)).filter((f) => f.endsWith(".render.mp4") || f === "aborted.mp4"),
+    ).toEqual([]);
+  });
+});
