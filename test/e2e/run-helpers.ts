@@ -1,0 +1,61 @@
+/** Runs the real bin as a child process and lets a test watch its JSON events or kill it. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const bin = fileURLToPath(new URL("../../bin/gallop.js", import.meta.url));
+
+export interface BinRun {
+  child: ChildProcess;
+  events: Record<string, unknown>[];
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
+}
+
+/**
+ * Starts `node bin/gallop.js ...args`. `onEvent` sees each JSON line of stdout as it arrives
+ * (with --json) and may kill the child.
+ */
+export function startBin(
+  args: string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    onEvent?: (event: Record<string, unknown>, run: BinRun) => void;
+  } = {},
+): BinRun {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const events: Record<string, unknown>[] = [];
+  let stdout = "";
+  let stderr = "";
+  let pending = "";
+  const run: BinRun = { child, events, done: undefined as unknown as BinRun["done"] };
+  child.stdout?.setEncoding("utf8");
+  child.stderr?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    stdout += chunk;
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith("{")) continue;
+      const event = JSON.parse(line) as Record<string, unknown>;
+      events.push(event);
+      options.onEvent?.(event, run);
+    }
+  });
+  child.stderr?.on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  run.done = new Promise((resolve) => {
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return run;
+}
