@@ -45,8 +45,13 @@ export function startBin(
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) {
-      if (!line.startsWith("{")) continue;
-      const event = JSON.parse(line) as Record<string, unknown>;
+      let event: Record<string, unknown>;
+      try {
+        event = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue; // not an event line (e.g. pretty-printed JSON or a table)
+      }
+      if (typeof event !== "object" || event === null) continue;
       events.push(event);
       options.onEvent?.(event, run);
     }
