@@ -305,6 +305,7 @@ class HttpClient implements HppyHorseClient {
       accept: "application/json",
     };
     if (body !== undefined) headers["content-type"] = "application/json";
+    signal?.throwIfAborted();
     let response: Response;
     let text: string;
     try {
@@ -317,7 +318,13 @@ class HttpClient implements HppyHorseClient {
       });
       text = await response.text();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) {
+        // Stopped by the caller while a generate was in flight: its body may have arrived.
+        if (kind === "generate") {
+          throw new UncertainSubmissionError(messages.uncertain(messages.interrupted));
+        }
+        throw signal.reason;
+      }
       throw this.networkError(kind, error);
     }
     let envelope: Partial<Envelope> | undefined;

@@ -35,6 +35,7 @@ export const messages = {
     `The HppyHorse API answered HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}.`,
   notSent: (cause: string) => `Could not reach the HppyHorse API (${cause}); nothing was sent.`,
   networkError: (cause: string) => `The connection to the HppyHorse API failed (${cause}).`,
+  interrupted: "interrupted while waiting for the answer",
   requestTimeout: (ms: number) => `The HppyHorse API did not answer within ${formatMs(ms)}.`,
   uncertain: (cause: string) =>
     `The generate request was sent but its answer was lost (${cause}). A task may have been ` +

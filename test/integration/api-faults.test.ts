@@ -177,6 +177,24 @@ describe("client fault handling against the simulator", () => {
       expect(sim.tasks.some((t) => t.id === only?.taskId)).toBe(true);
     });
 
+    it("reports a generate interrupted by the caller mid-request as uncertain, but not one never sent", async () => {
+      sim.addFaults({ kind: "no-response", endpoint: "generate" });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("Ctrl-C")), 150);
+      const error = await client()
+        .generate(request, { signal: controller.signal })
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(UncertainSubmissionError);
+      expect((error as Error).message).toContain("interrupted");
+      expect(generates()[0]?.taskId).toBeTruthy();
+      const before = sim.requests.length;
+      const early = await client()
+        .generate(request, { signal: AbortSignal.abort(new Error("already stopped")) })
+        .catch((e) => e);
+      expect((early as Error).message).toBe("already stopped");
+      expect(sim.requests.length).toBe(before);
+    });
+
     it("fails a 400 with the API's own message and does not retry it", async () => {
       const error = await client()
         .generate({ ...request, duration: 20 })
