@@ -47,7 +47,7 @@ export interface StitchOptions {
 
 export interface StitchResult {
   path: string;
-  mode: "copy" | "normalise";
+  mode: "copy" | "normalize";
   /** why the copy path was not taken (normalise only) */
   reason?: string;
   durationSeconds: number;
@@ -130,7 +130,7 @@ export async function stitchFilm(options: StitchOptions): Promise<StitchResult> 
     return {
       ...result,
       path: config.output,
-      mode: blocker === undefined ? "copy" : "normalise",
+      mode: blocker === undefined ? "copy" : "normalize",
       reason: blocker,
       clips: infos.length,
       crossfade: run.crossfade,

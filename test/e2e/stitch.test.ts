@@ -89,7 +89,7 @@ describe("gallop stitch", () => {
     const film = join(dir, "out", "teaser", "film.mp4");
     expect(summary).toMatchObject({
       path: film,
-      mode: "normalise",
+      mode: "normalize",
       clips: 3,
       width: 1280,
       height: 720,

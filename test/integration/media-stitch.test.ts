@@ -144,7 +144,7 @@ describe("stitchFilm", () => {
   it("normalises a mixed set (720p/1080p, 16:9/9:16, with and without audio) with no drift", async () => {
     const result = await stitchFilm({ clips: mixed, config: config(), workDir: work });
     expect(result).toMatchObject({
-      mode: "normalise",
+      mode: "normalize",
       width: 1280,
       height: 720,
       fps: 24,
@@ -207,7 +207,7 @@ describe("stitchFilm", () => {
 
   it("mixes a soundtrack in under the clips' own audio, cut to the film's length", async () => {
     const plain = await stitchFilm({ clips: colours, config: config(), workDir: work });
-    expect(plain.mode).toBe("normalise");
+    expect(plain.mode).toBe("normalize");
     const silentPart = await meanVolume(plain.path, 2.2, 1.6);
     const plainLevel = await meanVolume(plain.path, 0, 6);
     const result = await stitchFilm({
