@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { parseFault, type Simulator, startSimulator } from "../../src/simulator/index.js";
 
 const t2v = {
   model: "happyhorse-1-1/text-to-video",
@@ -218,9 +218,46 @@ describe("the simulator's reading of the API document", () => {
     expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
   });
 
+  it("applies faults to uploads too, then stores the image and serves it back", async () => {
+    sim.addFaults({ kind: "503", endpoint: "upload" });
+    const bytes = Buffer.from("\x89PNG fake image bytes");
+    const upload = () =>
+      call("/sim/uploads", {
+        method: "POST",
+        body: bytes,
+        headers: { "content-type": "image/png" },
+      });
+    expect((await upload()).status).toBe(503);
+    const { status, payload } = await upload();
+    expect(status).toBe(200);
+    const url = (payload.data as { url: string }).url;
+    expect(url).toMatch(/\/sim\/uploads\/[0-9a-f]{64}\.png$/);
+    expect(sim.imagePathFor(url)).toBeDefined();
+    const back = await fetch(url);
+    expect(Buffer.from(await back.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it("parses --fault specs and rejects faults on endpoints they cannot apply to", () => {
+    expect(parseFault("429:generate:2")).toEqual({ kind: "429", endpoint: "generate", times: 2 });
+    expect(parseFault("truncate:download")).toEqual({
+      kind: "truncate",
+      endpoint: "download",
+      times: 1,
+    });
+    expect(() => parseFault("truncate:generate")).toThrow(
+      /does not apply to the generate endpoint/,
+    );
+    expect(() => parseFault("429:generate:0")).toThrow(/KIND:ENDPOINT/);
+    expect(() => parseFault("429")).toThrow(/KIND:ENDPOINT/);
+  });
+
   it("keeps a request log without the key", async () => {
     const last = sim.requests.at(-1);
-    expect(last).toMatchObject({ method: "GET", endpoint: "download", status: 200 });
+    expect(last).toMatchObject({
+      method: "GET",
+      path: expect.stringMatching(/^\/sim\/uploads\//),
+      status: 200,
+    });
     expect(JSON.stringify(sim.requests)).not.toContain(sim.key);
   });
 });
