@@ -10,6 +10,7 @@ export * from "./lock/index.js";
 export * from "./manifest/index.js";
 export * from "./media/index.js";
 export * from "./paths.js";
+export * from "./report/index.js";
 export * from "./run/index.js";
 export * from "./simulator/index.js";
 export * from "./types.js";
