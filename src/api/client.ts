@@ -46,6 +46,8 @@ export interface ClientOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 30_000;
+/** A Retry-After of 0 still waits this long, so a misbehaving server cannot make gallop spin. */
+const MIN_RETRY_AFTER_MS = 100;
 
 export const ENDPOINT_PATHS: Record<EndpointFamily, { generate: string; status: string }> = {
   "v1.1": { generate: "/api/happyhorse-1-1/generate", status: "/api/happyhorse-1-1/status" },
@@ -211,7 +213,7 @@ class HttpClient implements HppyHorseClient {
         const base = Math.max(250, schedule.intervalMs / 2);
         const backoff =
           error instanceof RateLimitedError && error.retryAfterMs !== undefined
-            ? error.retryAfterMs
+            ? Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs)
             : fullJitter(
                 consecutiveErrors,
                 base,
@@ -248,7 +250,7 @@ class HttpClient implements HppyHorseClient {
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
       const limit = this.options.maxRetryAfterMs ?? 120_000;
       if (error.retryAfterMs > limit) throw error;
-      return error.retryAfterMs;
+      return Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs);
     }
     return fullJitter(attempt, RETRY_BASE_MS, RETRY_CAP_MS, this.random);
   }
