@@ -7,8 +7,10 @@
  * - the intent (`submitting`) is durable before the POST, the task id before the first poll;
  * - an unknown POST outcome becomes `uncertain` and is never resubmitted on its own.
  */
+import { setMaxListeners } from "node:events";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { HppyHorseClient } from "../api/types.js";
 import {
@@ -171,6 +173,7 @@ export async function runStoryboard(
   let stitchFailed = false;
   // `halt` stops polls and downloads; POSTs already on the wire are allowed to finish.
   const halt = new AbortController();
+  setMaxListeners(0, halt.signal); // one listener per take in flight
   const onAbort = () => {
     interrupted = true;
     halt.abort(options.signal?.reason);
@@ -308,7 +311,7 @@ export async function runStoryboard(
     if (state.shot(shot.id) && state.shot(shot.id)?.fingerprint !== shot.fingerprint) {
       await session.recordShot(shot.id, shot.fingerprint);
     }
-    let rec = await record(shot.id, {
+    const rec = await record(shot.id, {
       take: action.take,
       state: "submitting",
       fingerprint: shot.fingerprint,
@@ -342,14 +345,22 @@ export async function runStoryboard(
       if (error instanceof AuthError) stopAll(error);
       return undefined;
     }
-    rec = await record(shot.id, {
+    // The task id must be durable before the first poll. The fsync runs during the initial
+    // delay (which the first poll waits anyway), and `submitted` is reported once it is durable.
+    const submitted: LockTake = {
       ...rec,
       state: "submitted",
       task_id: taskId,
       submitted_at: now(),
+    };
+    const durable = record(shot.id, submitted).then(() => {
+      emit({ event: "submitted", shot: shot.id, take: action.take, task_id: taskId });
     });
-    emit({ event: "submitted", shot: shot.id, take: action.take, task_id: taskId });
-    return rec;
+    const initialDelay = sleep(polling.initialDelayMs, undefined, { signal: halt.signal }).catch(
+      () => {},
+    );
+    await Promise.all([durable, initialDelay]);
+    return submitted;
   }
 
   async function download(action: PlannedAction, rec: LockTake, url: string): Promise<void> {
@@ -390,6 +401,7 @@ export async function runStoryboard(
     action: PlannedAction,
     rec: LockTake,
     resumed: boolean,
+    initialDelayDone = false,
   ): Promise<void> {
     const taskId = rec.task_id ?? "";
     if (resumed)
@@ -405,7 +417,7 @@ export async function runStoryboard(
       const status = await options.client.waitForResult(taskId, {
         schedule: polling,
         signal: halt.signal,
-        skipInitialDelay: resumed,
+        skipInitialDelay: resumed || initialDelayDone,
         onPoll: (poll) =>
           emit({
             event: "polled",
@@ -429,16 +441,17 @@ export async function runStoryboard(
       await settleError(action, rec, error);
       return;
     }
-    const downloading = await record(action.shot, {
-      ...rec,
-      state: "downloading",
-      result_url: resultUrl,
-    });
+    // Not awaited on its own: if it were lost, the take would still be `submitted` and the
+    // next run would poll and download it (no payment). `succeeded` is queued after it.
+    const downloading: LockTake = { ...rec, state: "downloading", result_url: resultUrl };
+    const durable = record(action.shot, downloading);
     try {
       await download(action, downloading, resultUrl);
     } catch (error) {
+      await durable;
       await settleError(action, downloading, error);
     }
+    await durable;
   }
 
   /** A succeeded take whose clip is missing or damaged: fresh URL from a status call, no new payment. */
@@ -548,7 +561,7 @@ export async function runStoryboard(
     }
     if (action.step === "submit") {
       const rec = await submit(action, shot);
-      if (rec) await pollAndDownload(action, rec, false);
+      if (rec) await pollAndDownload(action, rec, false, true);
       return;
     }
     const rec = state.take(action.shot, action.take);
