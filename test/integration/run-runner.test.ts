@@ -96,7 +96,7 @@ describe("runStoryboard against the simulator", () => {
       expect(result.plan.actions.find((a) => a.shot === "a")?.kind).toBe("skip");
       const mine = generates(sim.requests.slice(before));
       expect(mine).toHaveLength(1);
-      expect((mine[0]?.body as { prompt: string }).prompt).toBe("A different prompt");
+      expect(mine[0]?.body).toMatchObject({ prompt: "A different prompt" });
       const take = parseLock(await readFile(lockPathFor(sb.file), "utf8"), "x").shots[1]?.takes[0];
       expect(take?.history?.[0]).toMatchObject({
         task_id: oldTask,
