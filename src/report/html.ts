@@ -101,8 +101,9 @@ interface TakeTableOptions {
 function takeRows(takes: ReportTake[], options: TakeTableOptions): string {
   return takes
     .map((t) => {
+      const picked = options.marks && t.picked;
       const marks = [
-        t.picked
+        picked
           ? `<span class="picked-mark" data-picked="true">${escapeHtml(PICKED_MARK)}</span>`
           : "",
         options.marks && t.unused
@@ -115,7 +116,7 @@ function takeRows(takes: ReportTake[], options: TakeTableOptions): string {
       const clip = t.clip ? `<a href="${escapeHtml(t.clip)}">clip</a>` : "";
       const stateClass = t.state === "failed" ? ' class="error"' : "";
       const row =
-        `<tr class="take${t.picked ? " picked" : ""}" data-take="${t.take}" data-state="${escapeHtml(t.state)}"${t.picked ? ' data-picked="true"' : ""}>` +
+        `<tr class="take${picked ? " picked" : ""}" data-take="${t.take}" data-state="${escapeHtml(t.state)}"${picked ? ' data-picked="true"' : ""}>` +
         `<td>${thumb}</td><td>${t.take} ${marks}</td>` +
         `<td${stateClass}>${escapeHtml(TAKE_STATE_LABELS[t.state])}</td>` +
         `<td>${t.taskId ? `<code class="task-id">${escapeHtml(t.taskId)}</code>` : ""}</td>` +
