@@ -71,8 +71,16 @@ async function scenario({ shots, concurrency, latencyMs, polling }) {
     await writeFile(file, storyboardYaml(shots, concurrency, polling));
     // warm the simulator's render cache so the first batch does not pay for ffmpeg
     const client = createClient({ baseUrl: url, apiKey: key });
-    const warm = await client.generate({ model: "happyhorse-1-1/text-to-video", prompt: "warm", duration: 3, resolution: "720p", aspect_ratio: "16:9" });
-    await client.waitForResult(warm, { schedule: { initialDelayMs: 50, intervalMs: 50, maxIntervalMs: 50, timeoutMs: 60_000 } });
+    const warm = await client.generate({
+      model: "happyhorse-1-1/text-to-video",
+      prompt: "warm",
+      duration: 3,
+      resolution: "720p",
+      aspect_ratio: "16:9",
+    });
+    await client.waitForResult(warm, {
+      schedule: { initialDelayMs: 50, intervalMs: 50, maxIntervalMs: 50, timeoutMs: 60_000 },
+    });
     await sim.stats();
 
     const loadStart = performance.now();
@@ -89,7 +97,13 @@ async function scenario({ shots, concurrency, latencyMs, polling }) {
     const cpu = process.cpuUsage();
     const start = performance.now();
     let events = 0;
-    const result = await runStoryboard(storyboard, { client, onEvent: () => { events += 1; }, stitch: false });
+    const result = await runStoryboard(storyboard, {
+      client,
+      onEvent: () => {
+        events += 1;
+      },
+      stitch: false,
+    });
     const wallMs = performance.now() - start;
     const used = process.cpuUsage(cpu);
     clearInterval(sampler);
@@ -97,7 +111,21 @@ async function scenario({ shots, concurrency, latencyMs, polling }) {
     const stats = await sim.stats();
     const ideal = Math.ceil(shots / concurrency) * latencyMs;
     const ok = result.outcomes.filter((o) => o.status === "succeeded").length;
-    return { shots, concurrency, latencyMs, wallMs, ideal, loadMs, cpuMs: (used.user + used.system) / 1000, peakRss, peakHeap, stats, ok, events, exitCode: result.exitCode };
+    return {
+      shots,
+      concurrency,
+      latencyMs,
+      wallMs,
+      ideal,
+      loadMs,
+      cpuMs: (used.user + used.system) / 1000,
+      peakRss,
+      peakHeap,
+      stats,
+      ok,
+      events,
+      exitCode: result.exitCode,
+    };
   } finally {
     await sim.close();
     await rm(dir, { recursive: true, force: true });
@@ -116,9 +144,41 @@ function print(label, r) {
 }
 
 console.log(`run bench — node ${process.version}, ${cpus().length} cores`);
-print("ratio  ", await scenario({ shots: 200, concurrency: 20, latencyMs: 1000, polling: { initial: "50ms", interval: "50ms" } }));
-print("ratio  ", await scenario({ shots: 200, concurrency: 20, latencyMs: 500, polling: { initial: "50ms", interval: "50ms" } }));
-print("scale  ", await scenario({ shots: 1000, concurrency: 50, latencyMs: 500, polling: { initial: "250ms", interval: "100ms" } }));
+print(
+  "ratio  ",
+  await scenario({
+    shots: 200,
+    concurrency: 20,
+    latencyMs: 1000,
+    polling: { initial: "50ms", interval: "50ms" },
+  }),
+);
+print(
+  "ratio  ",
+  await scenario({
+    shots: 200,
+    concurrency: 20,
+    latencyMs: 500,
+    polling: { initial: "50ms", interval: "50ms" },
+  }),
+);
+print(
+  "scale  ",
+  await scenario({
+    shots: 1000,
+    concurrency: 50,
+    latencyMs: 500,
+    polling: { initial: "250ms", interval: "100ms" },
+  }),
+);
 if (!quick) {
-  print("scale  ", await scenario({ shots: 10000, concurrency: 64, latencyMs: 500, polling: { initial: "250ms", interval: "100ms" } }));
+  print(
+    "scale  ",
+    await scenario({
+      shots: 10000,
+      concurrency: 64,
+      latencyMs: 500,
+      polling: { initial: "250ms", interval: "100ms" },
+    }),
+  );
 }
