@@ -12,5 +12,8 @@ export * from "./media/index.js";
 export * from "./paths.js";
 export * from "./report/index.js";
 export * from "./run/index.js";
+export * from "./shard/index.js";
 export * from "./simulator/index.js";
+export * from "./takes/index.js";
 export * from "./types.js";
+export * from "./upload/index.js";

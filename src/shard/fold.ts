@@ -1,0 +1,108 @@
+/**
+ * Moving lock entries between the main lock and shard locks:
+ * - `mergeShardLocks`: `gallop lock merge` folds every shard lock into the main lock;
+ * - `seedFromMainLock`: before a shard runs, the main lock's entries for the shard's shots are
+ *   folded into the shard lock, so a shard never pays again for a shot the (committed) main
+ *   lock already has, whatever machine it runs on.
+ * Both write only through a LockSession (run lock held, journal, atomic lockfile).
+ */
+import { stat } from "node:fs/promises";
+import { basename, dirname, relative } from "node:path";
+import { InputError } from "../errors.js";
+import { type LockSession, loadLock, openLock } from "../lock/index.js";
+import { type MergeConflict, type MergeInput, mergeLocks, recordMerged } from "../lock/merge.js";
+import { lockPathFor } from "../paths.js";
+import type { Storyboard } from "../types.js";
+import * as say from "./messages.js";
+import { findShardLocks, shardLockDir } from "./shard.js";
+
+export interface MergeShardsResult {
+  lockPath: string;
+  sources: { path: string; shots: number; takes: number; taken: number }[];
+  conflicts: MergeConflict[];
+  /** journal records written (0: the main lock already held everything) */
+  written: number;
+}
+
+function fingerprints(storyboard: Storyboard): Map<string, string> {
+  return new Map(storyboard.shots.map((s) => [s.id, s.fingerprint]));
+}
+
+/** Folds the shard locks found in `from` (default `<stem>.lock.d/`) into `<stem>.lock`. */
+export async function mergeShardLocks(
+  storyboard: Storyboard,
+  options: { from?: string; cwd?: string } = {},
+): Promise<MergeShardsResult> {
+  const from = options.from ?? shardLockDir(storyboard.file);
+  if (options.from) {
+    const info = await stat(from).catch(() => undefined);
+    if (!info?.isDirectory()) throw new InputError(say.fromMissing(options.from));
+  }
+  const paths = await findShardLocks(from);
+  if (paths.length === 0) throw new InputError(say.noShardLocks(from));
+  const shown = (p: string) => relative(options.cwd ?? process.cwd(), p) || p;
+  // Read (and validate) every shard lock before taking the main lock: a damaged one stops here.
+  const sources: MergeInput[] = [];
+  for (const path of paths) {
+    const { state } = await loadLock(path, storyboard.file);
+    sources.push({ label: shown(path), lock: state.lock, dir: dirname(path) });
+  }
+  const lockPath = lockPathFor(storyboard.file);
+  const opened = await openLock({
+    lockPath,
+    storyboardFile: storyboard.file,
+    shotOrder: storyboard.shots.map((s) => s.id),
+  });
+  const { session } = opened;
+  try {
+    const base: MergeInput = {
+      label: shown(lockPath),
+      lock: session.state.lock,
+      dir: dirname(lockPath),
+    };
+    const result = mergeLocks(base, sources, {
+      targetDir: dirname(lockPath),
+      currentFingerprints: fingerprints(storyboard),
+    });
+    const written = await recordMerged(session, result.lock);
+    await session.close();
+    return {
+      lockPath,
+      sources: sources.map((s) => ({
+        path: s.label,
+        shots: s.lock.shots.length,
+        takes: s.lock.shots.reduce((n, shot) => n + shot.takes.length, 0),
+        taken: result.taken[s.label] ?? 0,
+      })),
+      conflicts: result.conflicts,
+      written,
+    };
+  } catch (error) {
+    session.abandon();
+    throw error;
+  }
+}
+
+/**
+ * Folds the main lock's entries for `shotIds` (and its upload cache) into an open shard lock
+ * session. Returns how many records were written.
+ */
+export async function seedFromMainLock(
+  session: LockSession,
+  storyboard: Storyboard,
+  shotIds: readonly string[],
+): Promise<number> {
+  const mainPath = lockPathFor(storyboard.file);
+  const { state: main, existed } = await loadLock(mainPath, storyboard.file);
+  if (!existed && main.lock.shots.length === 0) return 0;
+  const result = mergeLocks(
+    { label: basename(session.lockPath), lock: session.state.lock, dir: dirname(session.lockPath) },
+    [{ label: basename(mainPath), lock: main.lock, dir: dirname(mainPath) }],
+    {
+      targetDir: dirname(session.lockPath),
+      currentFingerprints: fingerprints(storyboard),
+      shots: new Set(shotIds),
+    },
+  );
+  return recordMerged(session, result.lock);
+}

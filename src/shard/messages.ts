@@ -1,0 +1,30 @@
+/** Every user-facing sentence of src/shard/ and `gallop lock merge`. */
+
+export const badShard = (text: string) =>
+  `--shard ${text}: expected i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 2/4 (the second of four slices).`;
+
+export const shardEmpty = (index: number, count: number, total: number) =>
+  `Shard ${index}/${count} has no shots (the storyboard has ${total}); nothing to do.`;
+
+export const shardHeading = (index: number, count: number, shots: number, total: number) =>
+  `shard ${index}/${count}: ${shots} of ${total} shots`;
+
+export const noShardLocks = (dir: string) =>
+  `No shard lockfiles (shard-<i>-of-<n>.lock) in ${dir}. Run \`gallop run FILE --shard i/n\` ` +
+  "first, or point --from at the folder holding the shard locks (e.g. downloaded CI artifacts).";
+
+export const fromMissing = (dir: string) => `--from ${dir}: no such folder.`;
+
+export const merged = (target: string, sources: number, records: number) =>
+  records === 0
+    ? `${target} already holds everything in the ${sources} shard lock${sources === 1 ? "" : "s"}; nothing written.`
+    : `Merged ${sources} shard lock${sources === 1 ? "" : "s"} into ${target} (${records} record${records === 1 ? "" : "s"} written).`;
+
+export const mergedSource = (file: string, shots: number, takes: number) =>
+  `  ${file}: ${shots} shot${shots === 1 ? "" : "s"}, ${takes} take${takes === 1 ? "" : "s"} kept`;
+
+export const conflict = (shot: string, take: number, kept: string, superseded: string[]) =>
+  `  conflict ${shot} take ${take}: kept ${kept}; ${superseded.join(", ")} moved to its history`;
+
+export const keptShardFiles =
+  "The shard lockfiles were left as they are; delete them once the merged lock is committed.";
