@@ -137,3 +137,6 @@ export function stitchSummary(result: {
     `  ${how}${result.crossfade ? `; crossfades via ${result.crossfade}` : ""}\n`
   );
 }
+
+export const copyMisaligned = (problems: string[]): string =>
+  `a stream copy would not keep the sound on the picture (${problems.slice(0, 2).join("; ")})`;

@@ -319,3 +319,195 @@ export function concatListLine(path: string): string {
 export function concatList(paths: string[]): string {
   return `ffconcat version 1.0\n${paths.map(concatListLine).join("\n")}\n`;
 }
+
+/**
+ * The packets of one stream of a clip, in seconds: where the first starts, where the last
+ * ends, how many, and the length of one (when they all share it; audio codecs like AAC do).
+ */
+export interface StreamPackets {
+  start: number;
+  end: number;
+  count: number;
+  /** the length of every packet but the last, when they are all alike */
+  packetSeconds?: number;
+}
+
+export interface CopySource {
+  path: string;
+  video: StreamPackets;
+  audio?: StreamPackets;
+}
+
+export interface CopyPlan {
+  /** ffconcat list for the video: each clip lasts exactly its video */
+  videoList: string;
+  /** ffconcat list for the audio (undefined without audio): whole audio packets per clip */
+  audioList?: string;
+  /** audio packets taken from each clip (the leading ones) */
+  audioPackets: number[];
+  /** where each clip's video starts in the film, seconds from the film's first video packet */
+  videoStarts: number[];
+  /** how far each clip's audio sits from its video in the film, compared with the clip (s) */
+  audioShifts: number[];
+  /** the film's video length: the sum of the clips' video lengths */
+  videoSeconds: number;
+  /** the film's audio length (whole packets) */
+  audioSeconds: number;
+}
+
+/** Timestamps that differ by less than this are the same (ffmpeg rounds to microseconds). */
+const SAME_TIME = 0.001;
+
+const seconds9 = (n: number) => Number(n.toFixed(9)).toString();
+
+/**
+ * Plans a stream-copy join that keeps audio on the video's clock. The concat demuxer puts the
+ * next clip where the previous one's longest stream ended; an AAC track carries an encoder
+ * priming packet before zero and a padded last packet, so plain concatenation pushes every
+ * later clip (and its sound) a little later and plays extra samples at each join — drift
+ * that grows with the clip count. Instead the video goes through one list whose entries
+ * last exactly each clip's video, and the audio through a second list that takes, from
+ * each clip, the whole leading packets that keep the film's audio within half a packet of
+ * its video (error diffusion: a clip gives up, or keeps, its last partial packet so the
+ * rounding never accumulates). Every packet that is kept is copied byte for byte.
+ * Returns a reason instead when the clips cannot be copied so (normalise them then).
+ */
+export function planCopyJoin(sources: CopySource[]): CopyPlan | { blocker: string } {
+  const first = sources[0];
+  if (!first) return { blocker: "no clips" };
+  const a0 = first.audio;
+  for (const source of sources) {
+    if (Math.abs(source.video.start - first.video.start) > SAME_TIME) {
+      return { blocker: `${source.path} starts its video at a different time than ${first.path}` };
+    }
+    if (!source.audio !== !a0) return { blocker: `${source.path} differs in having audio` };
+    const a = source.audio;
+    if (!a || !a0) continue;
+    if (a.packetSeconds === undefined || a0.packetSeconds === undefined) {
+      return { blocker: `${source.path} has audio packets of varying length` };
+    }
+    if (Math.abs(a.packetSeconds - a0.packetSeconds) > 1e-6) {
+      return { blocker: `${source.path} has audio packets of another length` };
+    }
+    if (Math.abs(a.start - a0.start) > SAME_TIME) {
+      return { blocker: `${source.path} starts its audio at a different time than ${first.path}` };
+    }
+  }
+  const videoStarts: number[] = [];
+  let videoSeconds = 0;
+  let videoList = "ffconcat version 1.0\n";
+  for (const source of sources) {
+    videoStarts.push(videoSeconds);
+    const length = source.video.end - source.video.start;
+    videoSeconds += length;
+    videoList += `${concatListLine(source.path)}\nduration ${seconds9(length)}\n`;
+  }
+  if (!a0) {
+    return {
+      videoList,
+      audioPackets: [],
+      videoStarts,
+      audioShifts: [],
+      videoSeconds,
+      audioSeconds: 0,
+    };
+  }
+  const packet = a0.packetSeconds ?? 0;
+  const audioPackets: number[] = [];
+  const audioShifts: number[] = [];
+  let audioSeconds = 0;
+  let audioList = "ffconcat version 1.0\n";
+  for (const [i, source] of sources.entries()) {
+    const a = source.audio!;
+    audioShifts.push(audioSeconds - (videoStarts[i] ?? 0));
+    const videoEnd = (videoStarts[i] ?? 0) + (source.video.end - source.video.start);
+    const wanted = Math.round((videoEnd - audioSeconds) / packet);
+    if (wanted > a.count) {
+      const short = (wanted - a.count) * packet;
+      return {
+        blocker: `${source.path} has ${Math.round(short * 1000)} ms less audio than video`,
+      };
+    }
+    const count = Math.max(1, wanted);
+    audioPackets.push(count);
+    audioSeconds += count * packet;
+    audioList += `${concatListLine(source.path)}\nduration ${seconds9(count * packet)}\n`;
+    if (count < a.count) {
+      // The demuxer stops at the first packet at or past the outpoint: half a packet
+      // before the first dropped one, so timestamp rounding cannot move the cut.
+      audioList += `outpoint ${seconds9(a.start + (count - 0.5) * packet)}\n`;
+    }
+  }
+  return {
+    videoList,
+    audioList,
+    audioPackets,
+    videoStarts,
+    audioShifts,
+    videoSeconds,
+    audioSeconds,
+  };
+}
+
+/** One packet of the joined film as ffprobe lists it (seconds). */
+export interface FilmPacket {
+  pts: number;
+  duration: number;
+}
+
+/** Largest allowed offset of a clip's audio from its video after a stream-copy join, seconds. */
+export function maxCopyShift(sources: CopySource[]): number {
+  return (sources[0]?.audio?.packetSeconds ?? 0) / 2 + SAME_TIME;
+}
+
+/**
+ * Checks a stream-copy film against its plan, packet by packet: every clip's packets are
+ * there, the audio runs back to back with no gap or overlap, and at each join the clip's
+ * audio sits where its video does (within half an audio packet). Returns the problems.
+ */
+export function copyJoinProblems(
+  sources: CopySource[],
+  plan: CopyPlan,
+  film: { video: FilmPacket[]; audio: FilmPacket[] },
+): string[] {
+  const problems: string[] = [];
+  const videoCount = sources.reduce((sum, s) => sum + s.video.count, 0);
+  if (film.video.length !== videoCount) {
+    problems.push(`${film.video.length} video packets, expected ${videoCount}`);
+    return problems;
+  }
+  if (!sources[0]?.audio) return problems;
+  const audioCount = plan.audioPackets.reduce((sum, n) => sum + n, 0);
+  if (film.audio.length !== audioCount) {
+    problems.push(`${film.audio.length} audio packets, expected ${audioCount}`);
+    return problems;
+  }
+  for (let i = 1; i < film.audio.length; i++) {
+    const previous = film.audio[i - 1]!;
+    const gap = film.audio[i]!.pts - (previous.pts + previous.duration);
+    if (Math.abs(gap) > SAME_TIME) {
+      problems.push(
+        `the audio jumps by ${(gap * 1000).toFixed(1)} ms at ${previous.pts.toFixed(3)} s`,
+      );
+      break;
+    }
+  }
+  const bound = maxCopyShift(sources);
+  let v = 0;
+  let a = 0;
+  for (const [i, source] of sources.entries()) {
+    const clipVideo = film.video.slice(v, v + source.video.count);
+    const videoStart = Math.min(...clipVideo.map((p) => p.pts));
+    const audioStart = film.audio[a]?.pts ?? Number.NaN;
+    const lead = source.audio!.start - source.video.start;
+    const shift = audioStart - videoStart - lead;
+    if (!(Math.abs(shift) <= bound)) {
+      problems.push(
+        `clip ${i + 1} (${source.path}): its audio is ${(shift * 1000).toFixed(1)} ms off its video`,
+      );
+    }
+    v += source.video.count;
+    a += plan.audioPackets[i] ?? 0;
+  }
+  return problems;
+}

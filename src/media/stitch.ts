@@ -15,12 +15,17 @@ import type { StitchConfig } from "../types.js";
 import { detectCapabilities } from "./capabilities.js";
 import { captureOutput, locateBinary, runFfmpeg } from "./ffmpeg.js";
 import * as messages from "./messages.js";
-import { type ClipInfo, probe, rationalValue } from "./probe.js";
+import { type ClipInfo, parseRational, probe, rationalValue } from "./probe.js";
 import {
   buildFilmGraph,
+  type CopyPlan,
+  type CopySource,
   type CrossfadeImpl,
-  concatList,
   copyBlocker,
+  copyJoinProblems,
+  type FilmPacket,
+  planCopyJoin,
+  type StreamPackets,
   TransitionTooLongError,
   targetFor,
 } from "./stitch-plan.js";
@@ -114,15 +119,34 @@ export async function stitchFilm(options: StitchOptions): Promise<StitchResult> 
     `.${basename(config.output)}.${randomBytes(4).toString("hex")}.partial`,
   );
   try {
-    const blocker = copyBlocker(infos, config);
-    const run =
-      blocker === undefined
-        ? await joinByCopy(infos, partial, format, work, { ffmpegPath, signal, report })
-        : await joinByNormalising(infos, options, partial, format, work, {
-            ffmpegPath,
-            signal,
-            report,
-          });
+    const ctx: RunContext = { ffmpegPath, signal, report };
+    let reason = copyBlocker(infos, config);
+    let run: Joined | undefined;
+    if (reason === undefined) {
+      const sources = await Promise.all(
+        infos.map((info) => limit(() => readCopySource(info.path, ffprobePath, signal))),
+      );
+      const plan = planCopyJoin(sources);
+      if ("blocker" in plan) reason = plan.blocker;
+      else {
+        // Without extradata hashes, keep ffmpeg's safe default (SPS/PPS in every keyframe).
+        const knownParams = infos.every((info) => info.video.extradataHash !== undefined);
+        const copied = await joinByCopy(sources, plan, partial, format, work, {
+          ...ctx,
+          knownParams,
+        });
+        const problems = copyJoinProblems(
+          sources,
+          plan,
+          await readFilmPackets(partial, ffprobePath, signal),
+        );
+        // A copy that does not keep sound on the picture's clock is never delivered:
+        // normalise instead, which trims/pads every clip's audio to its video.
+        if (problems.length === 0) run = copied;
+        else reason = messages.copyMisaligned(problems);
+      }
+    }
+    if (!run) run = await joinByNormalising(infos, options, partial, format, work, ctx);
     report(0.99, "verifying");
     const result = await verify(partial, config.output, run, infos.length, ffprobePath, signal);
     await rename(partial, config.output);
@@ -130,8 +154,8 @@ export async function stitchFilm(options: StitchOptions): Promise<StitchResult> 
     return {
       ...result,
       path: config.output,
-      mode: blocker === undefined ? "copy" : "normalize",
-      reason: blocker,
+      mode: run.mode,
+      reason,
       clips: infos.length,
       crossfade: run.crossfade,
     };
@@ -142,6 +166,7 @@ export async function stitchFilm(options: StitchOptions): Promise<StitchResult> 
 }
 
 interface Joined {
+  mode: StitchResult["mode"];
   expectedSeconds: number;
   /** tolerance: one frame per clip */
   frameSeconds: number;
@@ -170,36 +195,108 @@ async function probeAudio(path: string, ffprobePath: string, signal?: AbortSigna
   return streams.length > 0;
 }
 
+/** The packets of a clip's first video and first audio stream (what `-map 0:v:0 -map 0:a:0?` takes). */
+async function readStreams(
+  path: string,
+  ffprobePath: string,
+  signal?: AbortSignal,
+): Promise<{ video: FilmPacket[]; audio?: FilmPacket[] }> {
+  const out = await captureOutput(
+    ffprobePath,
+    [
+      "-v",
+      "error",
+      "-show_entries",
+      "stream=index,codec_type,time_base:packet=stream_index,pts,dts,duration",
+      "-of",
+      "json",
+      path,
+    ],
+    { signal },
+  );
+  const data = JSON.parse(out) as {
+    streams?: { index: number; codec_type?: string; time_base?: string }[];
+    packets?: { stream_index: number; pts?: number; dts?: number; duration?: number }[];
+  };
+  const streams = data.streams ?? [];
+  const pick = (type: string) => {
+    const stream = streams.find((s) => s.codec_type === type);
+    if (!stream) return undefined;
+    const tb = parseRational(stream.time_base) ?? { num: 1, den: 1000 };
+    const unit = tb.num / tb.den;
+    return (data.packets ?? [])
+      .filter((p) => p.stream_index === stream.index)
+      .map((p) => ({
+        pts: Number(p.pts ?? p.dts ?? 0) * unit,
+        duration: Number(p.duration ?? 0) * unit,
+      }));
+  };
+  return { video: pick("video") ?? [], audio: pick("audio") };
+}
+
+function summarise(packets: FilmPacket[]): StreamPackets {
+  const start = Math.min(...packets.map((p) => p.pts));
+  const end = Math.max(...packets.map((p) => p.pts + p.duration));
+  const first = packets[0]?.duration ?? 0;
+  const alike = packets.slice(0, -1).every((p) => Math.abs(p.duration - first) < 1e-6);
+  return {
+    start,
+    end,
+    count: packets.length,
+    packetSeconds: alike && first > 0 ? first : undefined,
+  };
+}
+
+async function readCopySource(
+  path: string,
+  ffprobePath: string,
+  signal?: AbortSignal,
+): Promise<CopySource> {
+  const { video, audio } = await readStreams(path, ffprobePath, signal);
+  return {
+    path,
+    video: summarise(video),
+    audio: audio && audio.length > 0 ? summarise(audio) : undefined,
+  };
+}
+
+async function readFilmPackets(
+  path: string,
+  ffprobePath: string,
+  signal?: AbortSignal,
+): Promise<{ video: FilmPacket[]; audio: FilmPacket[] }> {
+  const { video, audio } = await readStreams(path, ffprobePath, signal);
+  return { video, audio: audio ?? [] };
+}
+
 async function joinByCopy(
-  infos: ClipInfo[],
+  sources: CopySource[],
+  plan: CopyPlan,
   partial: string,
   format: string,
   work: string,
-  ctx: RunContext,
+  ctx: RunContext & { knownParams: boolean },
 ): Promise<Joined> {
-  const list = join(work, "clips.ffconcat");
-  await writeFile(list, concatList(infos.map((info) => info.path)));
-  const expectedSeconds = infos.reduce((sum, info) => sum + info.durationSeconds, 0);
-  const first = infos[0]!;
+  const videoList = join(work, "video.ffconcat");
+  await writeFile(videoList, plan.videoList);
+  const audioList = plan.audioList === undefined ? undefined : join(work, "audio.ffconcat");
+  if (audioList) await writeFile(audioList, plan.audioList ?? "");
+  const expectedSeconds = plan.videoSeconds;
+  const first = sources[0]!;
   ctx.report(0, "joining");
   // The concat demuxer rewrites H.264 to carry SPS/PPS in every keyframe (auto_convert), for
-  // inputs whose parameters differ. Ours are proven identical (extradata hashes), so the
-  // packets pass through byte for byte; without hashes, keep ffmpeg's safe default.
-  const sameExtradata = infos.every((info) => info.video.extradataHash !== undefined);
-  const autoConvert = sameExtradata ? ["-auto_convert", "0"] : [];
+  // inputs whose parameters differ. Ours are proven identical (copyBlocker compares the
+  // extradata hashes), so the packets pass through byte for byte.
+  const concat = ["-f", "concat", "-safe", "0", ...(ctx.knownParams ? ["-auto_convert", "0"] : [])];
   await runFfmpeg(
     [
-      "-f",
-      "concat",
-      "-safe",
-      "0",
-      ...autoConvert,
+      ...concat,
       "-i",
-      list,
+      videoList,
+      ...(audioList ? [...concat, "-i", audioList] : []),
       "-map",
       "0:v:0",
-      "-map",
-      "0:a:0?",
+      ...(audioList ? ["-map", "1:a:0"] : []),
       "-c",
       "copy",
     ]
@@ -212,10 +309,11 @@ async function joinByCopy(
     },
   );
   return {
+    mode: "copy",
     expectedSeconds,
-    frameSeconds: 1 / rationalValue(first.video.frameRate),
+    frameSeconds: (first.video.end - first.video.start) / Math.max(1, first.video.count),
     expectAudio: first.audio !== undefined,
-    checkDrift: false,
+    checkDrift: true,
   };
 }
 
@@ -290,6 +388,7 @@ async function joinByNormalising(
     onProgress: (seconds) => ctx.report(Math.min(0.98, seconds / film.durationSeconds), "encoding"),
   });
   return {
+    mode: "normalize",
     expectedSeconds: film.durationSeconds,
     frameSeconds: 1 / rationalValue(target.fps),
     expectAudio: true,

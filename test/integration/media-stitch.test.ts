@@ -4,8 +4,10 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitError } from "../../src/errors.js";
 import {
+  captureOutput,
   detectCapabilities,
   extractFrame,
+  locateBinary,
   MAX_DRIFT_SECONDS,
   probe,
   type StitchClip,
@@ -29,6 +31,7 @@ let work: string;
 const uniform: StitchClip[] = [];
 const mixed: StitchClip[] = [];
 const colours: StitchClip[] = [];
+const many: StitchClip[] = [];
 let soundtrack: string;
 
 function config(overrides: Partial<StitchConfig> = {}): StitchConfig {
@@ -83,6 +86,15 @@ beforeAll(async () => {
       seconds: 4,
       audio: true,
     }),
+    ...Array.from({ length: 8 }, (_, i) =>
+      simulatedClip(shot(`m${i}`), {
+        resolution: "720p",
+        aspect: "16:9",
+        seconds: 2,
+        audio: true,
+        prompt: `many ${i}`,
+      }),
+    ),
     toneClip(shot("red"), { width: 320, height: 180, seconds: 2, color: "red", tone: 440 }),
     toneClip(shot("blue"), { width: 320, height: 180, seconds: 2, color: "blue" }),
     toneClip(shot("green"), { width: 320, height: 180, seconds: 2, color: "lime", tone: 660 }),
@@ -96,6 +108,7 @@ beforeAll(async () => {
   ]);
   uniform.push(...["u1", "u2", "u3"].map((id) => ({ id, path: shot(id) })));
   mixed.push(...["wide720", "tall1080", "wide1080"].map((id) => ({ id, path: shot(id) })));
+  many.push(...Array.from({ length: 8 }, (_, i) => ({ id: `m${i}`, path: shot(`m${i}`) })));
   colours.push(...["red", "blue", "green"].map((id) => ({ id, path: shot(id) })));
   soundtrack = join(dir, "soundtrack.m4a");
 });
@@ -126,19 +139,56 @@ describe("stitchFilm", () => {
   it("joins alike clips by stream copy: the packets are the inputs' packets, untouched", async () => {
     const result = await stitchFilm({ clips: uniform, config: config(), workDir: work });
     expect(result.mode).toBe("copy");
+    expect(result.reason).toBeUndefined();
     expect(result.hasAudio).toBe(true);
-    // The sum of the clips' container durations (their AAC tails run a frame past the video).
-    const sum = (await Promise.all(uniform.map((c) => probe(c.path)))).reduce(
-      (total, info) => total + info.durationSeconds,
-      0,
-    );
-    expect(result.expectedDurationSeconds).toBeCloseTo(sum, 6);
-    expect(Math.abs(result.durationSeconds - sum)).toBeLessThanOrEqual(3 / 24);
-    for (const stream of ["v", "a"] as const) {
-      const inputs = (await Promise.all(uniform.map((c) => packetHashes(c.path, stream)))).flat();
-      expect(await packetHashes(result.path, stream)).toEqual(inputs);
-    }
+    // The film lasts the clips' video: 3 x 3 s (the AAC priming packet leads by one frame).
+    const infos = await Promise.all(uniform.map((c) => probe(c.path)));
+    const videoSum = infos.reduce((total, info) => total + info.video.durationSeconds, 0);
+    expect(result.expectedDurationSeconds).toBeCloseTo(videoSum, 6);
+    expect(Math.abs(result.durationSeconds - videoSum)).toBeLessThanOrEqual(1 / 24);
+    // Video: every packet of every clip, byte for byte, in order.
+    const videoIn = (await Promise.all(uniform.map((c) => packetHashes(c.path, "v")))).flat();
+    expect(await packetHashes(result.path, "v")).toEqual(videoIn);
+    // Audio: byte-identical packets too; each clip gives its leading packets and may leave
+    // out its padded tail (at most two packets), so the sound stays on the video's clock.
+    const film = await audioPackets(result.path);
+    const clips = await Promise.all(uniform.map((c) => audioPackets(c.path)));
+    const runs = clipRuns(film, clips);
+    runs.forEach((run, i) => {
+      expect(run.count).toBeGreaterThanOrEqual(clips[i]!.length - 2);
+    });
+    expect(runs.reduce((sum, run) => sum + run.count, 0)).toBe(film.length);
     await expectNoTempFiles();
+  });
+
+  it("keeps every clip's sound on its picture across many copy joins (no drift)", async () => {
+    const result = await stitchFilm({ clips: many, config: config(), workDir: work });
+    expect(result.mode).toBe("copy");
+    const info = await expectNoDrift(result.path);
+    // Where each clip's audio and video start in the film, found by matching packets.
+    const film = await audioPackets(result.path);
+    const clips = await Promise.all(many.map((c) => audioPackets(c.path)));
+    const runs = clipRuns(film, clips);
+    const video = await videoStarts(result.path, 48);
+    const sources = await Promise.all(many.map((c) => videoStarts(c.path, 48)));
+    const aacFrame = 1024 / 44_100;
+    // A decoder plays 1024 samples per packet whatever the container's timestamps say, so
+    // each packet must last exactly that (plain concat shortened the padded ones instead).
+    for (const packet of film.slice(0, -1)) expect(packet.duration).toBeCloseTo(aacFrame, 5);
+    // Where a player reaches each clip's first audio packet, against that clip's first frame.
+    const offsets = runs.map((run, i) => {
+      const lead = clips[i]![0]!.pts - sources[i]![0]!;
+      return film[0]!.pts + run.start * aacFrame - video[i]! - lead;
+    });
+    for (const offset of offsets)
+      expect(Math.abs(offset)).toBeLessThanOrEqual(aacFrame / 2 + 0.001);
+    // ...and it does not grow with the join count (plain concat drifted ~18 ms per join).
+    expect(Math.abs(offsets.at(-1)! - offsets[0]!)).toBeLessThanOrEqual(aacFrame);
+    // The picture runs on without gaps: clip k starts 2 s after clip k − 1.
+    expect(info.video.durationSeconds).toBeCloseTo(many.length * 2, 3);
+    expect(video.slice(1).map((start, i) => start - video[i]!)).toEqual(
+      Array.from({ length: many.length - 1 }, () => expect.closeTo(2, 3)),
+    );
   });
 
   it("normalises a mixed set (720p/1080p, 16:9/9:16, with and without audio) with no drift", async () => {
@@ -291,6 +341,69 @@ async function expectCrossfadeLooks(path: string) {
   expect(blue.v).toBeLessThan(130);
   expect(mid.v).toBeGreaterThan(blue.v + 20);
   expect(mid.v).toBeLessThan(red.v - 20);
+}
+
+interface AudioPacket {
+  pts: number;
+  duration: number;
+  hash: string;
+}
+
+/** The audio packets of a file: timestamp and size + hash of the bytes. */
+async function audioPackets(path: string): Promise<AudioPacket[]> {
+  const out = await captureOutput(locateBinary("ffprobe").path, [
+    "-v",
+    "error",
+    "-select_streams",
+    "a:0",
+    "-show_data_hash",
+    "MD5",
+    "-show_entries",
+    "packet=pts_time,duration_time,size,data_hash",
+    "-of",
+    "json",
+    path,
+  ]);
+  const packets = (JSON.parse(out) as { packets: Record<string, string>[] }).packets;
+  return packets.map((p) => ({
+    pts: Number(p.pts_time),
+    duration: Number(p.duration_time),
+    hash: `${p.size},${p.data_hash}`,
+  }));
+}
+
+/** Splits the film's audio into runs of each clip's leading packets (byte-identical). */
+function clipRuns(film: AudioPacket[], clips: AudioPacket[][]): { start: number; count: number }[] {
+  let at = 0;
+  return clips.map((clip, i) => {
+    let count = 0;
+    while (count < clip.length && film[at + count]?.hash === clip[count]!.hash) count++;
+    expect(count, `clip ${i + 1}'s audio packets in the film`).toBeGreaterThan(0);
+    const run = { start: at, count };
+    at += count;
+    return run;
+  });
+}
+
+/** Start time of every `framesPerClip`-th video frame (the clips' first frames). */
+async function videoStarts(path: string, framesPerClip: number): Promise<number[]> {
+  const out = await captureOutput(locateBinary("ffprobe").path, [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "packet=pts_time",
+    "-of",
+    "csv=p=0",
+    path,
+  ]);
+  const pts = out
+    .split("\n")
+    .filter(Boolean)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return pts.filter((_, i) => i % framesPerClip === 0);
 }
 
 describe("extractFrame", () => {

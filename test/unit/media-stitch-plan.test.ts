@@ -3,11 +3,15 @@ import { parseListing, parseVersion } from "../../src/media/capabilities.js";
 import { type ClipInfo, clipInfoFromProbe, parseRational } from "../../src/media/probe.js";
 import {
   buildFilmGraph,
+  type CopySource,
   concatList,
   concatListLine,
   copyBlocker,
+  copyJoinProblems,
+  type FilmPacket,
   fitInside,
   fpsRational,
+  planCopyJoin,
   samplesFor,
   TransitionTooLongError,
   targetFor,
@@ -299,5 +303,110 @@ describe("capability listing", () => {
     );
     expect([...encoders]).toEqual(["libx264", "aac"]);
     expect(parseVersion("ffmpeg version 5.1.9 Copyright (c) 2000")).toBe("ffmpeg version 5.1.9");
+  });
+});
+
+const AAC = 1024 / 44_100;
+
+/** A simulator-like clip: 24 fps video from 0, AAC with a priming packet at −1024 samples. */
+function source(i: number, seconds = 3, audioPackets?: number): CopySource {
+  const count = audioPackets ?? Math.ceil((seconds * 44_100) / 1024) + 1;
+  return {
+    path: `/clips/c${i}.mp4`,
+    video: { start: 0, end: seconds, count: seconds * 24 },
+    audio: { start: -AAC, end: -AAC + count * AAC, count, packetSeconds: AAC },
+  };
+}
+
+/** The film a faithful copy of `plan` produces: video and audio packets back to back. */
+function filmOf(sources: CopySource[], audioPackets: number[]) {
+  const video: FilmPacket[] = [];
+  const audio: FilmPacket[] = [];
+  let t = 0;
+  for (const s of sources) {
+    for (let f = 0; f < s.video.count; f++) video.push({ pts: AAC + t + f / 24, duration: 1 / 24 });
+    t += s.video.end - s.video.start;
+  }
+  let a = 0;
+  for (const n of audioPackets) {
+    for (let k = 0; k < n; k++) audio.push({ pts: (a + k) * AAC, duration: AAC });
+    a += n;
+  }
+  return { video, audio };
+}
+
+describe("planCopyJoin", () => {
+  it("keeps the audio within half an AAC packet of the video at every join, however many", () => {
+    const sources = Array.from({ length: 40 }, (_, i) => source(i));
+    const plan = planCopyJoin(sources);
+    if ("blocker" in plan) throw new Error(plan.blocker);
+    expect(plan.videoSeconds).toBeCloseTo(120, 9);
+    expect(plan.videoStarts[39]).toBeCloseTo(117, 9);
+    for (const shift of plan.audioShifts) expect(Math.abs(shift)).toBeLessThanOrEqual(AAC / 2);
+    expect(Math.abs(plan.audioSeconds - plan.videoSeconds)).toBeLessThanOrEqual(AAC / 2);
+    // Whole packets only, never more than the clip has, at most its padded tail left out.
+    for (const n of plan.audioPackets) expect([129, 130]).toContain(n);
+    expect(plan.videoList.split("\n").slice(1, 3)).toEqual(["file '/clips/c0.mp4'", "duration 3"]);
+    expect(plan.audioList).toContain(
+      "file '/clips/c0.mp4'\nduration 2.99537415\noutpoint 2.960544218\n",
+    );
+    expect(copyJoinProblems(sources, plan, filmOf(sources, plan.audioPackets))).toEqual([]);
+  });
+
+  it("plans video only when the clips have no audio", () => {
+    const sources = [0, 1].map((i) => ({ ...source(i), audio: undefined }));
+    const plan = planCopyJoin(sources);
+    expect(plan).toMatchObject({ videoSeconds: 6, audioPackets: [] });
+    expect("blocker" in plan ? "" : plan.audioList).toBeUndefined();
+  });
+
+  it("refuses clips whose audio is shorter than their video, or laid out differently", () => {
+    expect(planCopyJoin([source(0), source(1, 3, 100)])).toEqual({
+      blocker: "/clips/c1.mp4 has 673 ms less audio than video",
+    });
+    const late = source(1);
+    late.audio = { ...late.audio!, start: 0.2 };
+    expect(planCopyJoin([source(0), late])).toMatchObject({
+      blocker: expect.stringContaining("starts its audio"),
+    });
+    const varying = source(1);
+    varying.audio = { ...varying.audio!, packetSeconds: undefined };
+    expect(planCopyJoin([source(0), varying])).toMatchObject({
+      blocker: expect.stringContaining("varying"),
+    });
+  });
+});
+
+describe("copyJoinProblems", () => {
+  const sources = Array.from({ length: 6 }, (_, i) => source(i));
+  const plan = planCopyJoin(sources) as Exclude<
+    ReturnType<typeof planCopyJoin>,
+    { blocker: string }
+  >;
+
+  it("finds a clip whose sound ended up off its picture", () => {
+    // what plain concatenation does: every clip's packets, all of them
+    const all = sources.map((s) => s.audio!.count);
+    const film = filmOf(sources, all);
+    const problems = copyJoinProblems(sources, { ...plan, audioPackets: all }, film);
+    // 1844 samples (41.8 ms) more per clip than its video: clip 2 on, growing
+    expect(problems.filter((p) => / ms off its video/.test(p))).toEqual(
+      [2, 3, 4, 5, 6].map((n) =>
+        expect.stringContaining(
+          `clip ${n} (/clips/c${n - 1}.mp4): its audio is ${((1844 / 44.1) * (n - 1)).toFixed(1)}`,
+        ),
+      ),
+    );
+  });
+
+  it("finds lost packets and jumps in the audio", () => {
+    const film = filmOf(sources, plan.audioPackets);
+    expect(copyJoinProblems(sources, plan, { ...film, audio: film.audio.slice(1) })[0]).toMatch(
+      /audio packets, expected/,
+    );
+    const jumped = film.audio.map((p, i) => (i >= 500 ? { ...p, pts: p.pts + 0.01 } : p));
+    expect(copyJoinProblems(sources, plan, { ...film, audio: jumped })[0]).toMatch(
+      /jumps by 10\.0 ms/,
+    );
   });
 });
