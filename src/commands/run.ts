@@ -8,6 +8,7 @@ import { formatCounts, formatOutcomes } from "../run/format.js";
 import { runStoryboard } from "../run/index.js";
 import * as say from "../run/messages.js";
 import { chooseRenderer, jsonView, listView } from "../run/view.js";
+import { parseShard } from "../shard/shard.js";
 import { DEFAULT_POLLING, type PollingConfig } from "../types.js";
 import { apiOptions, connectFromOptions, pollingOverrides } from "./api-options.js";
 import { booleanOption, type Command, type CommandIO, stringOption } from "./command.js";
@@ -57,7 +58,11 @@ crash, Ctrl-C or timeout polls the same tasks and never pays twice. In a termina
 plan and asks before submitting paid generations (--yes skips the question; without a terminal
 it proceeds). Exit codes: 0 every take done, 1 some take failed, is uncertain or still in
 flight (or another run holds the run lock), 2 invalid input or usage, 130 interrupted.
-With --simulate and no \`polling:\` in the storyboard, status is polled every 200 ms.`,
+With --simulate and no \`polling:\` in the storyboard, status is polled every 200 ms.
+Local images are uploaded (storyboard \`upload:\` command; the simulator under --simulate) before
+anything is submitted; their URLs are cached in the lockfile by content hash.
+--shard i/n runs one slice on this machine into <stem>.lock.d/shard-i-of-n.lock (seeded from the
+main lockfile, never stitched); fold the shard locks back with \`gallop lock merge\`.`,
   options: {
     concurrency: {
       type: "string",
@@ -83,6 +88,16 @@ With --simulate and no \`polling:\` in the storyboard, status is polled every 20
     },
     "no-stitch": { type: "boolean", description: "do not stitch the film at the end" },
     verify: { type: "boolean", description: "hash every clip instead of trusting size and mtime" },
+    shard: {
+      type: "string",
+      valueName: "i/n",
+      description:
+        "run only the i-th of n slices of the shots (by shot id hash), in its own lockfile <stem>.lock.d/shard-i-of-n.lock",
+    },
+    reupload: {
+      type: "boolean",
+      description: "upload local images again even when the lockfile has a URL for them",
+    },
     ...apiOptions,
   },
   async run({ positionals, values, io }) {
@@ -90,6 +105,8 @@ With --simulate and no \`polling:\` in the storyboard, status is polled every 20
     const json = booleanOption(values, "json");
     const concurrency = concurrencyOption(stringOption(values, "concurrency"));
     const only = onlyOption(values);
+    const shardText = stringOption(values, "shard");
+    const shard = shardText === undefined ? undefined : parseShard(shardText);
     const storyboard = await loadStoryboard(file);
     const connection = await connectFromOptions(values, io, { storyboardDir: storyboard.dir });
     const polling: PollingConfig = {
@@ -129,6 +146,8 @@ With --simulate and no \`polling:\` in the storyboard, status is polled every 20
         onEvent: (event) => view.onEvent(event),
         ...(connection.uploadImage ? { uploadImage: connection.uploadImage } : {}),
         ...(only ? { only } : {}),
+        ...(shard ? { shard } : {}),
+        reupload: booleanOption(values, "reupload"),
         resubmitUncertain: booleanOption(values, "resubmit-uncertain"),
         verify: booleanOption(values, "verify"),
         stitch: booleanOption(values, "no-stitch")

@@ -5,6 +5,7 @@ import { loadLock } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
 import { table } from "../run/format.js";
+import { takeLabel } from "../takes/messages.js";
 import { apiOptions, connectFromOptions } from "./api-options.js";
 import { booleanOption, type Command } from "./command.js";
 import { storyboardArgument } from "./plan.js";
@@ -108,9 +109,6 @@ downloading or changing anything; it needs the same API options as \`gallop run\
       [
         r.in_storyboard ? "" : "not in storyboard",
         r.state !== "not generated" && !r.current && r.in_storyboard ? "changed since" : "",
-        r.picked && r.state !== "not generated" && (shots.get(r.shot)?.takes ?? 1) > 1
-          ? "picked"
-          : "",
         r.remote ? `API: ${r.remote.status}${r.remote.error ? ` (${r.remote.error})` : ""}` : "",
         r.error ?? "",
       ]
@@ -120,7 +118,7 @@ downloading or changing anything; it needs the same API options as \`gallop run\
       table(
         rows.map((r) => [
           r.shot,
-          `take ${r.take}`,
+          takeLabel(r.take, shots.get(r.shot)?.takes ?? 0, state.shot(r.shot)?.picked_take),
           r.state,
           r.task_id ?? "",
           r.clip ?? "",

@@ -26,7 +26,8 @@ export type RunEvent =
         task_id?: string;
       }[];
     }
-  | (TakeRef & { event: "uploading"; image: string })
+  /** a local image's URL is known: uploaded now, or found in the lock's cache */
+  | { event: "uploaded"; image: string; sha256: string; cached: boolean }
   | (TakeRef & { event: "submitting"; fingerprint: string; action: ActionKind })
   | (TakeRef & { event: "submitted"; task_id: string })
   | (TakeRef & { event: "resuming"; task_id: string; action: ActionKind })

@@ -31,10 +31,17 @@ export function formatCounts(counts: Record<string, number>): string {
     .join(", ");
 }
 
-export function formatPlan(plan: Plan, heading: string): string {
+/** How a take is named in tables: `take 2/3 *picked*` (see src/takes). */
+export type TakeLabeler = (shot: string, take: number) => string;
+
+export function formatPlan(
+  plan: Plan,
+  heading: string,
+  label: TakeLabeler = (_shot, take) => `take ${take}`,
+): string {
   const rows = plan.actions.map((a) => [
     a.shot,
-    `take ${a.take}`,
+    label(a.shot, a.take),
     a.step === "submit" && a.kind === "uncertain" ? "resubmit" : a.kind,
     a.taskId ?? "",
     a.reason,

@@ -46,6 +46,14 @@ export const declined = "Nothing submitted.";
 export const noUploader = (path: string) =>
   `local image ${path} cannot be sent: the API needs a URL. Add an \`upload:\` command to the ` +
   "storyboard, use an https URL, or try it with --simulate.";
+export const seededFromMain = (records: number) =>
+  `Took ${records} record${records === 1 ? "" : "s"} for this shard's shots from the main lockfile ` +
+  "(nothing done there is paid for again).";
+export const localImagesToUpload = (images: number, cached: number) =>
+  `${images} local image${images === 1 ? "" : "s"} to send: ${cached} already uploaded (URL in the ` +
+  `lockfile), ${images - cached} to upload before anything is submitted.`;
+export const uploadedImage = (image: string, cached: boolean) =>
+  cached ? `${image}: already uploaded (URL from the lockfile)` : `${image}: uploaded`;
 export const uploadFailed = (path: string, reason: string) => `uploading ${path} failed: ${reason}`;
 export const authStopped = (message: string) =>
   `The API rejected the key (${message}). Nothing more was submitted; task ids already ` +

@@ -36,7 +36,16 @@ import {
 } from "../lock/index.js";
 import { requestWithImageUrls } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
-import type { ImageRef, PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
+import { seedFromMainLock } from "../shard/fold.js";
+import { type Shard, shardLockPath, shotsInShard } from "../shard/shard.js";
+import type { PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
+import {
+  chooseUploader,
+  localImagesOf,
+  requireUploader,
+  type Uploader,
+  uploadLocalImages,
+} from "../upload/uploads.js";
 import { checkClips, clipPath, readClipCache, writeClipCache } from "./clips.js";
 import type { RunEvent, TakeOutcome, TakeOutcomeStatus } from "./events.js";
 import * as say from "./messages.js";
@@ -65,8 +74,20 @@ export interface RunStoryboardOptions {
   /** aborting stops new submissions and in-flight polls/downloads; POSTs already sent finish */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  /** uploads a local image, returns its URL; without it, shots with local images fail before submitting */
+  /**
+   * --simulate: uploads a local image to the simulator and returns its URL (never cached in
+   * the lock). Without it (and without `uploader`), the storyboard's `upload:` command is used.
+   */
   uploadImage?: (absPath: string, sha256: string) => Promise<string>;
+  /** how local images get their URLs (default: see `uploadImage`) */
+  uploader?: Uploader;
+  /** upload local images again even when the lock has a URL for their content */
+  reupload?: boolean;
+  /**
+   * run only the i-th of n deterministic slices of the shots, recorded in its own lockfile
+   * (`<stem>.lock.d/shard-i-of-n.lock`, seeded from the main lock); implies no stitch
+   */
+  shard?: Shard;
   only?: readonly string[];
   resubmitUncertain?: boolean;
   /** hash every clip instead of trusting size+mtime */
@@ -139,7 +160,20 @@ export async function runStoryboard(
   options: RunStoryboardOptions,
 ): Promise<RunResult> {
   checkOnly(storyboard, options.only);
-  const lockPath = options.lockPath ?? lockPathFor(storyboard.file);
+  const shardIds = options.shard
+    ? shotsInShard(
+        storyboard.shots.map((s) => s.id),
+        options.shard,
+      )
+    : undefined;
+  let only = options.only;
+  if (shardIds) {
+    const inShard = new Set(shardIds);
+    only = options.only ? options.only.filter((id) => inShard.has(id)) : shardIds;
+  }
+  const lockPath =
+    options.lockPath ??
+    (options.shard ? shardLockPath(storyboard.file, options.shard) : lockPathFor(storyboard.file));
   const lockDir = dirname(lockPath);
   const emit = options.onEvent ?? (() => {});
   const now = () => (options.clock ?? { now: () => new Date() }).now().toISOString();
@@ -182,18 +216,33 @@ export async function runStoryboard(
   if (options.signal?.aborted) onAbort();
 
   let plan: Plan;
+  let uploader: Uploader | undefined;
+  let localImages: ReturnType<typeof localImagesOf> = [];
   try {
+    if (shardIds) {
+      // A shard never pays again for a shot the main (committed, merged) lock already has.
+      const seeded = await seedFromMainLock(session, storyboard, shardIds);
+      if (seeded > 0) emit({ event: "notice", message: say.seededFromMain(seeded) });
+    }
     const clips = await checkClips(storyboard, state, {
       lockDir,
       cache: clipCache,
       ...(options.verify ? { verify: true } : {}),
-      ...(options.only ? { only: options.only } : {}),
+      ...(only ? { only } : {}),
     });
     plan = planRun(storyboard, state, {
       clips,
-      ...(options.only ? { only: options.only } : {}),
+      ...(only ? { only } : {}),
       ...(options.resubmitUncertain ? { resubmitUncertain: true } : {}),
     });
+    // Local images of the shots about to be submitted: without a way to upload them, stop
+    // before asking and before anything is submitted.
+    const submitting = new Set(plan.actions.filter((a) => a.step === "submit").map((a) => a.shot));
+    localImages = localImagesOf(storyboard.shots.filter((s) => submitting.has(s.id)));
+    uploader =
+      options.uploader ??
+      chooseUploader(storyboard, options.uploadImage ? { simulated: options.uploadImage } : {});
+    requireUploader(localImages, uploader);
     if (options.confirm && !(await options.confirm(plan))) {
       await session.close();
       return {
@@ -208,6 +257,34 @@ export async function runStoryboard(
   } catch (error) {
     await session.close();
     throw error;
+  }
+
+  // Every upload happens before the first submission; a failure ends the run (exit 2) with
+  // nothing submitted.
+  let imageUrlByHash = new Map<string, string>();
+  if (uploader && localImages.length > 0) {
+    try {
+      imageUrlByHash = await uploadLocalImages(localImages, {
+        uploader,
+        cache: {
+          lookup: (sha256) => state.lock.uploads[sha256]?.url,
+          remember: (sha256, url, at) => session.recordUpload(sha256, url, at),
+        },
+        ...(options.reupload ? { refresh: true } : {}),
+        concurrency: Math.max(1, options.concurrency ?? storyboard.concurrency),
+        signal: halt.signal,
+        now: () => (options.clock ?? { now: () => new Date() }).now(),
+        onUpload: ({ image, cached }) =>
+          emit({ event: "uploaded", image: image.path, sha256: image.sha256, cached }),
+      });
+    } catch (error) {
+      if (!halt.signal.aborted) {
+        options.signal?.removeEventListener("abort", onAbort);
+        await session.close();
+        throw error;
+      }
+      // Interrupted while uploading: every take below ends as not started.
+    }
   }
 
   emit({
@@ -227,8 +304,6 @@ export async function runStoryboard(
   });
 
   const polling = options.polling ?? storyboard.polling;
-  const uploads = new Map<string, Promise<string>>();
-
   const finish = (
     action: PlannedAction,
     status: TakeOutcomeStatus,
@@ -247,30 +322,12 @@ export async function runStoryboard(
     halt.abort(error);
   };
 
-  async function imageUrls(
-    action: PlannedAction,
-    shot: ResolvedShot,
-  ): Promise<Map<ImageRef, string>> {
-    const urls = new Map<ImageRef, string>();
-    for (const image of shot.images) {
-      if (image.kind === "url") {
-        urls.set(image, image.url);
-        continue;
-      }
-      const upload = options.uploadImage;
-      if (!upload) throw new Error(say.noUploader(image.path));
-      let pending = uploads.get(image.sha256);
-      if (!pending) {
-        emit({ event: "uploading", shot: action.shot, take: action.take, image: image.path });
-        pending = upload(image.absPath, image.sha256).catch((error: unknown) => {
-          uploads.delete(image.sha256);
-          throw new Error(say.uploadFailed(image.path, errorMessage(error)));
-        });
-        uploads.set(image.sha256, pending);
-      }
-      urls.set(image, await pending);
-    }
-    return urls;
+  /** The URL of each of the shot's images (local ones were uploaded before any submission). */
+  function imageUrl(image: ResolvedShot["images"][number]): string {
+    if (image.kind === "url") return image.url;
+    const url = imageUrlByHash.get(image.sha256);
+    if (!url) throw new Error(say.noUploader(image.path));
+    return url;
   }
 
   function superseded(previous: LockTake, action: PlannedAction): SupersededTask[] {
@@ -293,9 +350,9 @@ export async function runStoryboard(
 
   /** submit → submitted, or a final state. Returns the submitted record, or undefined when done. */
   async function submit(action: PlannedAction, shot: ResolvedShot): Promise<LockTake | undefined> {
-    let urls: Map<ImageRef, string>;
+    let request: ReturnType<typeof requestWithImageUrls>;
     try {
-      urls = await imageUrls(action, shot);
+      request = requestWithImageUrls(shot, imageUrl);
     } catch (error) {
       // Nothing was submitted: the lock is not touched.
       emit({ event: "failed", shot: action.shot, take: action.take, error: errorMessage(error) });
@@ -325,7 +382,6 @@ export async function runStoryboard(
       fingerprint: shot.fingerprint,
       action: action.kind,
     });
-    const request = requestWithImageUrls(shot, (image) => urls.get(image) ?? "");
     let taskId: string;
     try {
       // No abort signal: a POST that has started must finish, or its task id could be lost.
@@ -603,7 +659,8 @@ export async function runStoryboard(
     const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (crash) throw crash.reason;
 
-    if (options.stitch && !halt.signal.aborted && !authError) {
+    // A shard holds only some shots: the film is stitched after `gallop lock merge`.
+    if (options.stitch && !options.shard && !halt.signal.aborted && !authError) {
       const film = await stitchIfComplete(storyboard, state, options.stitch, halt.signal, emit);
       if (film === "failed") stitchFailed = true;
       else if (film) stitched = film;

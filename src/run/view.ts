@@ -5,6 +5,7 @@
  */
 import { Listr, type ListrTask } from "listr2";
 import type { RunEvent } from "./events.js";
+import * as say from "./messages.js";
 
 export type RendererKind = "default" | "simple" | "silent";
 
@@ -124,6 +125,10 @@ export function listView(
       }
       if (event.event === "run-started") {
         start(event);
+        return;
+      }
+      if (event.event === "uploaded") {
+        io.stderr.write(`${say.uploadedImage(event.image, event.cached)}\n`);
         return;
       }
       if (event.event === "stitching") io.stderr.write(`Stitching ${event.clips} clips…\n`);

@@ -9,12 +9,12 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, relative } from "node:path";
 import { InputError } from "../errors.js";
-import { type LockSession, loadLock, openLock } from "../lock/index.js";
+import { type LockSession, LockState, loadLock, openLock } from "../lock/index.js";
 import { type MergeConflict, type MergeInput, mergeLocks, recordMerged } from "../lock/merge.js";
 import { lockPathFor } from "../paths.js";
 import type { Storyboard } from "../types.js";
 import * as say from "./messages.js";
-import { findShardLocks, shardLockDir } from "./shard.js";
+import { findShardLocks, type Shard, shardLockDir, shardLockPath, shotsInShard } from "./shard.js";
 
 export interface MergeShardsResult {
   lockPath: string;
@@ -105,4 +105,32 @@ export async function seedFromMainLock(
     },
   );
   return recordMerged(session, result.lock);
+}
+
+/**
+ * A shard's lock as its next run will see it, read-only: the shard lockfile with the main
+ * lock's entries for the shard's shots folded in (for `gallop plan --shard` and `status`).
+ */
+export async function loadShardView(
+  storyboard: Storyboard,
+  shard: Shard,
+): Promise<{ state: LockState; lockPath: string; shotIds: string[]; existed: boolean }> {
+  const shotIds = shotsInShard(
+    storyboard.shots.map((s) => s.id),
+    shard,
+  );
+  const lockPath = shardLockPath(storyboard.file, shard);
+  const mainPath = lockPathFor(storyboard.file);
+  const own = await loadLock(lockPath, storyboard.file);
+  const main = await loadLock(mainPath, storyboard.file);
+  const result = mergeLocks(
+    { label: basename(lockPath), lock: own.state.lock, dir: dirname(lockPath) },
+    [{ label: basename(mainPath), lock: main.state.lock, dir: dirname(mainPath) }],
+    {
+      targetDir: dirname(lockPath),
+      currentFingerprints: fingerprints(storyboard),
+      shots: new Set(shotIds),
+    },
+  );
+  return { state: new LockState(result.lock), lockPath, shotIds, existed: own.existed };
 }

@@ -1,6 +1,11 @@
 // Public API of src/shard/, re-exported by src/index.ts.
 
-export { type MergeShardsResult, mergeShardLocks, seedFromMainLock } from "./fold.js";
+export {
+  loadShardView,
+  type MergeShardsResult,
+  mergeShardLocks,
+  seedFromMainLock,
+} from "./fold.js";
 export {
   findShardLocks,
   MAX_SHARDS,

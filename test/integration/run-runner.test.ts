@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
+import { InputError } from "../../src/errors.js";
 import { parseLock } from "../../src/lock/index.js";
 import { loadStoryboard } from "../../src/manifest/index.js";
 import { lockPathFor } from "../../src/paths.js";
@@ -175,7 +176,7 @@ describe("runStoryboard against the simulator", () => {
     }
   });
 
-  it("fails shots with local images before submitting when there is no uploader", async () => {
+  it("stops before submitting anything when local images have no uploader", async () => {
     const sb = await tempStoryboard([
       { id: "a" },
       { id: "pic", model: "image-to-video", images: ["still.png"] },
@@ -183,12 +184,12 @@ describe("runStoryboard against the simulator", () => {
     try {
       await writeFile(join(sb.dir, "still.png"), Buffer.from("89504e470d0a1a0a", "hex"));
       const before = sim.requests.length;
-      const { result } = await run(sb.file);
-      expect(result.exitCode).toBe(1);
-      const pic = result.outcomes.find((o) => o.shot === "pic");
-      expect(pic).toMatchObject({ status: "failed" });
-      expect(pic?.detail).toContain("local image still.png cannot be sent");
-      expect(generates(sim.requests.slice(before))).toHaveLength(1);
+      const error = await run(sb.file).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/This local image needs a public URL .*still\.png/);
+      expect((error as Error).message).toContain("upload:");
+      expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
+      expect(existsSync(join(sb.dir, ".gallop/crash.run.lock"))).toBe(false);
     } finally {
       await sb.cleanup();
     }
