@@ -12,13 +12,20 @@ import { type LockFile, type LockTake, loadLock, serializeLock } from "../../src
 import { loadStoryboard } from "../../src/manifest/index.js";
 import { captureOutput, locateBinary } from "../../src/media/index.js";
 import { lockPathFor } from "../../src/paths.js";
-import { type ReportResult, STRIP_TILE, writeReport } from "../../src/report/index.js";
+import {
+  type ReportResult,
+  STRIP_ROW_LENGTH,
+  STRIP_TILE,
+  writeReport,
+  writeStrip,
+} from "../../src/report/index.js";
 import { sha256File } from "../../src/run/index.js";
 import { renderClip } from "../../src/simulator/index.js";
 import type { ResolvedShot, Storyboard } from "../../src/types.js";
 import { frameColour, removeDir, tempDir } from "./media-fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+// GALLOP_TEST_CHROMIUM points the test at another build (or at nothing, to see the skip).
+const CHROMIUM = process.env.GALLOP_TEST_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const PROMPT = `A glass city at sunrise <script>alert("x")</script> & 'quotes'`;
 const API_ERROR = "Content policy violation: the prompt <mentions> a trademark";
@@ -248,6 +255,26 @@ describe("writeReport on real clips", () => {
     expect(distance(closing, hero)).toBeGreaterThan(5);
   });
 
+  it("wraps long films into rows of STRIP_ROW_LENGTH tiles, and draws a film of one shot", async () => {
+    const poster = join(storyboard.outputDir, "posters", "closing.take1.png");
+    const many = Array.from({ length: STRIP_ROW_LENGTH + 1 }, (_, i) =>
+      i % 2 ? poster : undefined,
+    );
+    const wrapped = join(dir, "wrapped.png");
+    expect(await writeStrip(many, wrapped)).toEqual({
+      width: STRIP_ROW_LENGTH * STRIP_TILE.width,
+      height: 2 * STRIP_TILE.height,
+    });
+    expect(await ffprobeSize(wrapped)).toEqual({
+      width: STRIP_ROW_LENGTH * STRIP_TILE.width,
+      height: 2 * STRIP_TILE.height,
+      codec: "png",
+    });
+    const single = join(dir, "single.png");
+    await writeStrip([poster], single);
+    expect(await ffprobeSize(single)).toEqual({ ...STRIP_TILE, codec: "png" });
+  });
+
   it("reuses posters newer than their clips and extracts again when a clip changes", async () => {
     const again = await writeReport(
       storyboard,
@@ -317,7 +344,7 @@ function figureOf(dom: string, id: string): string {
 
 describe("the contact sheet in headless Chromium", () => {
   it.skipIf(!hasChromium)(
-    `renders every shot with its poster, clip, picked take and red errors (skipped without the Debian package chromium at ${CHROMIUM})`,
+    `renders every shot with its poster, clip, picked take and red errors (skipped where ${CHROMIUM} is missing: apt-get install chromium)`,
     async () => {
       const outputDir = storyboard.outputDir;
       const page = await readFile(result.htmlPath, "utf8");
