@@ -27,7 +27,7 @@ export const shotPlaceholder = (status: ReportShotStatus, storyboardFile: string
     case "not-run":
       return `Not generated yet. Run \`gallop run ${storyboardFile}\`.`;
     case "in-flight":
-      return "Being generated: a task is in flight. Run `gallop status --refresh` to ask the API.";
+      return `Being generated: a task is in flight. Run \`gallop status ${storyboardFile} --refresh\` to ask the API.`;
     case "failed":
       return "The generation failed (see the error below).";
     case "uncertain":
