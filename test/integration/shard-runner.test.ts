@@ -1,0 +1,104 @@
+/** Shards against the simulator: parallel shard runs on one machine, merge, resharding after growth. */
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/index.js";
+import { loadLock, parseLock } from "../../src/lock/index.js";
+import { loadStoryboard } from "../../src/manifest/index.js";
+import { lockPathFor } from "../../src/paths.js";
+import { checkClips, planRun, readClipCache, runStoryboard } from "../../src/run/index.js";
+import { mergeShardLocks, shardLockPath, shardOf } from "../../src/shard/index.js";
+import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { generates, storyboardYaml, tempStoryboard } from "./run-fixtures.js";
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ latencyMs: 100, jitter: 0.3, render: "cache", audio: "never" });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const ids = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ id: `row-${from + i}` }));
+
+async function runShard(file: string, index: number, count: number) {
+  const storyboard = await loadStoryboard(file);
+  let stitched = false;
+  const result = await runStoryboard(storyboard, {
+    client: createClient({ baseUrl: sim.url, apiKey: sim.key, requestTimeoutMs: 5_000 }),
+    shard: { index, count },
+    stitch: async () => {
+      stitched = true;
+      throw new Error("a shard must not stitch");
+    },
+  });
+  return { result, stitched };
+}
+
+async function mainPlan(file: string) {
+  const storyboard = await loadStoryboard(file);
+  const { state } = await loadLock(lockPathFor(file), file);
+  const clips = await checkClips(storyboard, state, {
+    lockDir: storyboard.dir,
+    cache: await readClipCache("/nonexistent"),
+  });
+  return planRun(storyboard, state, { clips });
+}
+
+describe("shards", () => {
+  it("run in parallel into their own locks, merge into one, and reshard without paying twice", async () => {
+    const sb = await tempStoryboard(ids(12), { concurrency: 4 });
+    try {
+      const before = sim.requests.length;
+      const runs = await Promise.all([1, 2, 3].map((i) => runShard(sb.file, i, 3)));
+      for (const { result, stitched } of runs) {
+        expect(result.exitCode).toBe(0);
+        expect(stitched).toBe(false);
+      }
+      expect(generates(sim.requests.slice(before))).toHaveLength(12);
+      for (const i of [1, 2, 3]) {
+        const path = shardLockPath(sb.file, { index: i, count: 3 });
+        const lock = parseLock(await readFile(path, "utf8"), path);
+        expect(lock.shots.map((s) => s.id)).toEqual(
+          ids(12)
+            .map((s) => s.id)
+            .filter((id) => shardOf(id, 3) === i),
+        );
+        // Clips are recorded relative to the shard lock's folder.
+        expect(lock.shots[0]?.takes[0]?.clip).toMatch(/^\.\.\/out\/crash\/row-\d+\.mp4$/);
+      }
+      expect(existsSync(join(sb.dir, "crash.lock.d/.gallop/shard-1-of-3.run.lock"))).toBe(false);
+
+      const storyboard = await loadStoryboard(sb.file);
+      const merged = await mergeShardLocks(storyboard, { cwd: sb.dir });
+      expect(merged.conflicts).toEqual([]);
+      expect(merged.sources.map((s) => s.path)).toEqual([
+        "crash.lock.d/shard-1-of-3.lock",
+        "crash.lock.d/shard-2-of-3.lock",
+        "crash.lock.d/shard-3-of-3.lock",
+      ]);
+      const mainLock = parseLock(await readFile(lockPathFor(sb.file), "utf8"), "main");
+      expect(mainLock.shots.map((s) => s.id)).toEqual(ids(12).map((s) => s.id));
+      expect(mainLock.shots[0]?.takes[0]?.clip).toBe(`out/crash/row-0.mp4`);
+      const plan = await mainPlan(sb.file);
+      expect(plan.summary.byKind.skip).toBe(12);
+      expect(plan.summary.paidGenerations).toBe(0);
+      // Merging again changes nothing.
+      expect((await mergeShardLocks(storyboard)).written).toBe(0);
+
+      // Three more shots and four shards instead of three: only the new shots are submitted,
+      // because each shard starts from the main lock (as a CI job starts from the committed one).
+      await writeFile(sb.file, storyboardYaml(ids(15), { concurrency: 4 }));
+      const grown = sim.requests.length;
+      for (const i of [1, 2, 3, 4]) expect((await runShard(sb.file, i, 4)).result.exitCode).toBe(0);
+      expect(generates(sim.requests.slice(grown))).toHaveLength(3);
+      const remerged = await mergeShardLocks(await loadStoryboard(sb.file), { cwd: sb.dir });
+      expect(remerged.conflicts).toEqual([]);
+      expect((await mainPlan(sb.file)).summary.byKind.skip).toBe(15);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
