@@ -1,12 +1,12 @@
 import { dirname, relative, resolve } from "node:path";
 import { ExitCode, UsageError } from "../errors.js";
-import { type LockState, loadLock, lockStatePaths } from "../lock/index.js";
+import { type LockState, lockStatePaths } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
 import { formatPlan } from "../run/format.js";
 import { checkClips, checkOnly, planRun, readClipCache } from "../run/index.js";
 import * as say from "../run/messages.js";
-import { loadShardView } from "../shard/fold.js";
+import { loadMainView, loadShardView } from "../shard/fold.js";
 import { shardHeading } from "../shard/messages.js";
 import { parseShard } from "../shard/shard.js";
 import { takeLabel } from "../takes/messages.js";
@@ -80,7 +80,10 @@ when their size or modification time changed since gallop last verified them (--
       const inShard = new Set(view.shotIds);
       only = only ? only.filter((id) => inShard.has(id)) : view.shotIds;
     } else {
-      ({ state } = await loadLock(lockPath, storyboard.file));
+      const view = await loadMainView(storyboard);
+      state = view.state;
+      if (view.unmerged && !booleanOption(values, "json"))
+        io.stderr.write(`${say.shardsUnmerged}\n`);
     }
     const clips = await checkClips(storyboard, state, {
       lockDir: dirname(lockPath),

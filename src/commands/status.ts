@@ -1,10 +1,11 @@
 import { relative, resolve } from "node:path";
 import type { TaskStatus } from "../api/types.js";
 import { ExitCode } from "../errors.js";
-import { loadLock } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
 import { table } from "../run/format.js";
+import * as say from "../run/messages.js";
+import { loadMainView } from "../shard/fold.js";
 import { takeLabel } from "../takes/messages.js";
 import { apiOptions, connectFromOptions } from "./api-options.js";
 import { booleanOption, type Command } from "./command.js";
@@ -42,7 +43,8 @@ downloading or changing anything; it needs the same API options as \`gallop run\
     const file = resolve(io.cwd, storyboardArgument(positionals, "status"));
     const storyboard = await loadStoryboard(file);
     const lockPath = lockPathFor(storyboard.file);
-    const { state, existed } = await loadLock(lockPath, storyboard.file);
+    const { state, existed, unmerged } = await loadMainView(storyboard);
+    if (unmerged && !booleanOption(values, "json")) io.stderr.write(`${say.shardsUnmerged}\n`);
     const shots = new Map(storyboard.shots.map((s) => [s.id, s]));
     const rows: StatusRow[] = [];
     const ids = [

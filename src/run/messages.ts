@@ -52,6 +52,12 @@ export const seededFromMain = (records: number) =>
 export const localImagesToUpload = (images: number, cached: number) =>
   `${images} local image${images === 1 ? "" : "s"} to send: ${cached} already uploaded (URL in the ` +
   `lockfile), ${images - cached} to upload before anything is submitted.`;
+export const foldedShards = (records: number) =>
+  `Folded ${records} record${records === 1 ? "" : "s"} from shard lockfiles (<stem>.lock.d/) into ` +
+  "the lockfile first, so nothing a shard generated is paid for again.";
+export const shardsUnmerged =
+  "Shard lockfiles in <stem>.lock.d/ hold generations the lockfile does not have yet; shown " +
+  "here as merged. `gallop run` folds them in; `gallop lock merge` does it now.";
 export const uploadedImage = (image: string, cached: boolean) =>
   cached ? `${image}: already uploaded (URL from the lockfile)` : `${image}: uploaded`;
 export const uploadFailed = (path: string, reason: string) => `uploading ${path} failed: ${reason}`;

@@ -36,7 +36,7 @@ import {
 } from "../lock/index.js";
 import { requestWithImageUrls } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
-import { seedFromMainLock } from "../shard/fold.js";
+import { foldShardLocks, seedFromMainLock } from "../shard/fold.js";
 import { type Shard, shardLockPath, shotsInShard } from "../shard/shard.js";
 import type { PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
 import {
@@ -223,6 +223,10 @@ export async function runStoryboard(
       // A shard never pays again for a shot the main (committed, merged) lock already has.
       const seeded = await seedFromMainLock(session, storyboard, shardIds);
       if (seeded > 0) emit({ event: "notice", message: say.seededFromMain(seeded) });
+    } else if (!options.lockPath) {
+      // Shard lockfiles not merged yet: fold them in so nothing a shard generated is paid again.
+      const folded = await foldShardLocks(session, storyboard);
+      if (folded > 0) emit({ event: "notice", message: say.foldedShards(folded) });
     }
     const clips = await checkClips(storyboard, state, {
       lockDir,

@@ -9,8 +9,9 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, relative } from "node:path";
 import { InputError } from "../errors.js";
-import { type LockSession, LockState, loadLock, openLock } from "../lock/index.js";
+import { type LockSession, LockState, loadLock, openLock, validateLock } from "../lock/index.js";
 import { type MergeConflict, type MergeInput, mergeLocks, recordMerged } from "../lock/merge.js";
+import { canonicalJson } from "../manifest/fingerprint.js";
 import { lockPathFor } from "../paths.js";
 import type { Storyboard } from "../types.js";
 import * as say from "./messages.js";
@@ -64,6 +65,13 @@ export async function mergeShardLocks(
       targetDir: dirname(lockPath),
       currentFingerprints: fingerprints(storyboard),
     });
+    // The merged lock must be one gallop can read back; refuse to write anything otherwise.
+    const problems = validateLock(result.lock);
+    if (problems.length > 0) {
+      throw new InputError(
+        say.mergeInvalid(problems.map((p) => `${p.path.join(".")} ${p.message}`)),
+      );
+    }
     const written = await recordMerged(session, result.lock);
     await session.close();
     return {
@@ -133,4 +141,55 @@ export async function loadShardView(
     },
   );
   return { state: new LockState(result.lock), lockPath, shotIds, existed: own.existed };
+}
+
+async function readShardLocks(storyboard: Storyboard): Promise<MergeInput[]> {
+  const paths = await findShardLocks(shardLockDir(storyboard.file));
+  const inputs: MergeInput[] = [];
+  for (const path of paths) {
+    const { state } = await loadLock(path, storyboard.file);
+    inputs.push({ label: basename(path), lock: state.lock, dir: dirname(path) });
+  }
+  return inputs;
+}
+
+/**
+ * Before an unsharded run: folds shard lockfiles that are not merged yet into the main lock
+ * session, so a run on the main lock never pays again for what a shard already generated.
+ * Returns how many records were written.
+ */
+export async function foldShardLocks(
+  session: LockSession,
+  storyboard: Storyboard,
+): Promise<number> {
+  const sources = await readShardLocks(storyboard);
+  if (sources.length === 0) return 0;
+  const result = mergeLocks(
+    { label: basename(session.lockPath), lock: session.state.lock, dir: dirname(session.lockPath) },
+    sources,
+    { targetDir: dirname(session.lockPath), currentFingerprints: fingerprints(storyboard) },
+  );
+  return recordMerged(session, result.lock);
+}
+
+/**
+ * The main lock as the next unsharded run will see it (shard lockfiles folded in), read-only;
+ * `unmerged` says whether the shard locks add anything to the main lockfile.
+ */
+export async function loadMainView(
+  storyboard: Storyboard,
+): Promise<{ state: LockState; existed: boolean; unmerged: boolean }> {
+  const mainPath = lockPathFor(storyboard.file);
+  const main = await loadLock(mainPath, storyboard.file);
+  const sources = await readShardLocks(storyboard);
+  if (sources.length === 0) return { state: main.state, existed: main.existed, unmerged: false };
+  const result = mergeLocks(
+    { label: basename(mainPath), lock: main.state.lock, dir: dirname(mainPath) },
+    sources,
+    { targetDir: dirname(mainPath), currentFingerprints: fingerprints(storyboard) },
+  );
+  const state = new LockState(result.lock);
+  state.orderShots(storyboard.shots.map((s) => s.id));
+  const unmerged = canonicalJson(main.state.lock) !== canonicalJson(result.lock);
+  return { state, existed: main.existed, unmerged };
 }

@@ -1,6 +1,8 @@
 // Public API of src/shard/, re-exported by src/index.ts.
 
 export {
+  foldShardLocks,
+  loadMainView,
   loadShardView,
   type MergeShardsResult,
   mergeShardLocks,

@@ -28,3 +28,8 @@ export const conflict = (shot: string, take: number, kept: string, superseded: s
 
 export const keptShardFiles =
   "The shard lockfiles were left as they are; delete them once the merged lock is committed.";
+
+export const mergeInvalid = (problems: string[]) =>
+  "The merged lockfile would not be valid, so nothing was written:\n" +
+  problems.map((p) => `  - ${p}`).join("\n") +
+  "\nThe shard lockfiles were probably edited by hand; restore them from their CI artifacts.";

@@ -48,6 +48,29 @@ async function mainPlan(file: string) {
 }
 
 describe("shards", () => {
+  it("are folded into the main lock by an unsharded run before merge, so nothing is paid twice", async () => {
+    const sb = await tempStoryboard(ids(6));
+    try {
+      for (const i of [1, 2]) expect((await runShard(sb.file, i, 2)).result.exitCode).toBe(0);
+      const before = sim.requests.length;
+      const storyboard = await loadStoryboard(sb.file);
+      const notices: string[] = [];
+      const result = await runStoryboard(storyboard, {
+        client: createClient({ baseUrl: sim.url, apiKey: sim.key, requestTimeoutMs: 5_000 }),
+        onEvent: (e) => {
+          if (e.event === "notice") notices.push(e.message);
+        },
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.plan.summary.byKind.skip).toBe(6);
+      expect(generates(sim.requests.slice(before))).toHaveLength(0);
+      expect(notices.join("\n")).toMatch(/Folded \d+ records from shard lockfiles/);
+      expect(parseLock(await readFile(lockPathFor(sb.file), "utf8"), "main").shots).toHaveLength(6);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+
   it("run in parallel into their own locks, merge into one, and reshard without paying twice", async () => {
     const sb = await tempStoryboard(ids(12), { concurrency: 4 });
     try {
