@@ -2,6 +2,14 @@
 export { ensureStateDir, type LockStatePaths, lockStatePaths, writeFileAtomic } from "./files.js";
 export { Journal } from "./journal.js";
 export { type LoadedLock, loadLock, parseJournal, parseLock } from "./load.js";
+export {
+  type MergeConflict,
+  type MergeInput,
+  type MergeOptions,
+  type MergeResult,
+  mergeLocks,
+  recordMerged,
+} from "./merge.js";
 export { acquireRunLock, type RunLock, type RunLockOwner } from "./run-lock.js";
 export { LOCK_HEADER, serializeLock } from "./serialize.js";
 export {
