@@ -37,6 +37,7 @@ import {
 import { requestWithImageUrls } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
 import { foldShardLocks, seedFromMainLock } from "../shard/fold.js";
+import { shardEmpty } from "../shard/messages.js";
 import { type Shard, shardLockPath, shotsInShard } from "../shard/shard.js";
 import type { PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
 import {
@@ -219,6 +220,12 @@ export async function runStoryboard(
   let uploader: Uploader | undefined;
   let localImages: ReturnType<typeof localImagesOf> = [];
   try {
+    if (shardIds && options.shard && shardIds.length === 0) {
+      emit({
+        event: "notice",
+        message: shardEmpty(options.shard.index, options.shard.count, storyboard.shots.length),
+      });
+    }
     if (shardIds) {
       // A shard never pays again for a shot the main (committed, merged) lock already has.
       const seeded = await seedFromMainLock(session, storyboard, shardIds);
