@@ -43,10 +43,13 @@ export async function mergeShardLocks(
   if (paths.length === 0) throw new InputError(say.noShardLocks(from));
   const shown = (p: string) => relative(options.cwd ?? process.cwd(), p) || p;
   // Read (and validate) every shard lock before taking the main lock: a damaged one stops here.
+  // A shard lock's clip paths are relative to `<stem>.lock.d/` on the machine that ran it,
+  // wherever the file was copied since (CI artifacts): rebase them from there.
+  const shardDir = shardLockDir(storyboard.file);
   const sources: MergeInput[] = [];
   for (const path of paths) {
     const { state } = await loadLock(path, storyboard.file);
-    sources.push({ label: shown(path), lock: state.lock, dir: dirname(path) });
+    sources.push({ label: shown(path), lock: state.lock, dir: shardDir });
   }
   const lockPath = lockPathFor(storyboard.file);
   const opened = await openLock({

@@ -1,6 +1,6 @@
 /** Shards against the simulator: parallel shard runs on one machine, merge, resharding after growth. */
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
@@ -110,6 +110,27 @@ describe("shards", () => {
       expect(plan.summary.paidGenerations).toBe(0);
       // Merging again changes nothing.
       expect((await mergeShardLocks(storyboard)).written).toBe(0);
+
+      // From CI artifacts (each shard's files in its own folder), into a fresh main lock:
+      // the same lock, clip paths still relative to the main lock's folder.
+      const mainText = await readFile(lockPathFor(sb.file), "utf8");
+      for (const i of [1, 2, 3]) {
+        const name = `shard-${i}-of-3.lock`;
+        await mkdir(join(sb.dir, "artifacts", `shard-${i}`, "crash.lock.d"), { recursive: true });
+        await rename(
+          join(sb.dir, "crash.lock.d", name),
+          join(sb.dir, "artifacts", `shard-${i}`, "crash.lock.d", name),
+        );
+      }
+      await rm(lockPathFor(sb.file));
+      const fromArtifacts = await mergeShardLocks(storyboard, {
+        from: join(sb.dir, "artifacts"),
+        cwd: sb.dir,
+      });
+      expect(fromArtifacts.sources.map((s) => s.path)).toEqual(
+        [1, 2, 3].map((i) => `artifacts/shard-${i}/crash.lock.d/shard-${i}-of-3.lock`),
+      );
+      expect(await readFile(lockPathFor(sb.file), "utf8")).toBe(mainText);
 
       // Three more shots and four shards instead of three: only the new shots are submitted,
       // because each shard starts from the main lock (as a CI job starts from the committed one).
