@@ -10,7 +10,7 @@ export {
   mergeLocks,
   recordMerged,
 } from "./merge.js";
-export { acquireRunLock, type RunLock, type RunLockOwner } from "./run-lock.js";
+export { acquireRunLock, type RunLock, type RunLockOwner, runLockHolder } from "./run-lock.js";
 export { LOCK_HEADER, serializeLock } from "./serialize.js";
 export {
   INTERRUPTED_SUBMISSION,

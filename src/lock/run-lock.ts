@@ -92,3 +92,14 @@ export function acquireRunLock(path: string, now: () => Date = () => new Date())
   }
   throw new ExitError(runLockUnreadable(path));
 }
+
+/**
+ * Who holds a run lock, if a live process on this host (or any process on another host) does;
+ * undefined when the lock is absent or stale. Read-only: never takes or removes the lock.
+ */
+export function runLockHolder(path: string): RunLockOwner | undefined {
+  const holder = readOwner(path);
+  if (!holder) return undefined;
+  if (holder.host !== hostname()) return holder;
+  return holder.pid === process.pid || isAlive(holder.pid) ? holder : undefined;
+}

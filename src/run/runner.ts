@@ -36,7 +36,7 @@ import {
 } from "../lock/index.js";
 import { requestWithImageUrls } from "../manifest/index.js";
 import { lockPathFor } from "../paths.js";
-import { foldShardLocks, seedFromMainLock } from "../shard/fold.js";
+import { assertNoOtherLayoutRunning, foldShardLocks, seedFromMainLock } from "../shard/fold.js";
 import { shardEmpty } from "../shard/messages.js";
 import { type Shard, shardLockPath, shotsInShard } from "../shard/shard.js";
 import type { PollingConfig, ResolvedShot, StitchConfig, Storyboard } from "../types.js";
@@ -185,6 +185,16 @@ export async function runStoryboard(
     shotOrder: storyboard.shots.map((s) => s.id),
   });
   const { session } = opened;
+  if (!options.lockPath) {
+    // Checked while holding our own run lock, so two runs starting together both see each other.
+    // Only with the default lock paths: a caller choosing its own lockPath manages its layout.
+    try {
+      await assertNoOtherLayoutRunning(storyboard, Boolean(options.shard));
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+  }
   options.onLockOpened?.(session);
   const state: LockState = session.state;
   if (opened.tookOverFrom) {

@@ -6,10 +6,18 @@
  *   lock already has, whatever machine it runs on.
  * Both write only through a LockSession (run lock held, journal, atomic lockfile).
  */
-import { stat } from "node:fs/promises";
-import { basename, dirname, relative } from "node:path";
-import { InputError } from "../errors.js";
-import { type LockSession, LockState, loadLock, openLock, validateLock } from "../lock/index.js";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
+import { ExitError, InputError } from "../errors.js";
+import {
+  type LockSession,
+  LockState,
+  loadLock,
+  lockStatePaths,
+  openLock,
+  runLockHolder,
+  validateLock,
+} from "../lock/index.js";
 import { type MergeConflict, type MergeInput, mergeLocks, recordMerged } from "../lock/merge.js";
 import { canonicalJson } from "../manifest/fingerprint.js";
 import { lockPathFor } from "../paths.js";
@@ -195,4 +203,29 @@ export async function loadMainView(
   state.orderShots(storyboard.shots.map((s) => s.id));
   const unmerged = canonicalJson(main.state.lock) !== canonicalJson(result.lock);
   return { state, existed: main.existed, unmerged };
+}
+
+/**
+ * A sharded and an unsharded run of the same storyboard on one machine would each submit the
+ * shots the other has not recorded yet (paying twice). Throws ExitError naming the other run.
+ */
+export async function assertNoOtherLayoutRunning(
+  storyboard: Storyboard,
+  sharded: boolean,
+): Promise<void> {
+  const paths = sharded
+    ? [lockStatePaths(lockPathFor(storyboard.file)).runLock]
+    : (await readdir(join(shardLockDir(storyboard.file), ".gallop")).catch(() => []))
+        .filter((name) => name.endsWith(".run.lock"))
+        .map((name) => join(shardLockDir(storyboard.file), ".gallop", name));
+  for (const path of paths) {
+    const holder = runLockHolder(path);
+    if (holder) {
+      throw new ExitError(
+        sharded
+          ? say.unshardedRunning(path, holder.pid, holder.host, holder.started_at)
+          : say.shardRunning(path, holder.pid, holder.host, holder.started_at),
+      );
+    }
+  }
 }

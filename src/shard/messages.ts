@@ -33,3 +33,13 @@ export const mergeInvalid = (problems: string[]) =>
   "The merged lockfile would not be valid, so nothing was written:\n" +
   problems.map((p) => `  - ${p}`).join("\n") +
   "\nThe shard lockfiles were probably edited by hand; restore them from their CI artifacts.";
+
+export const unshardedRunning = (file: string, pid: number, host: string, since: string) =>
+  `An unsharded gallop run of this storyboard is going on (pid ${pid} on ${host}, since ${since}); ` +
+  "a shard run now could submit the same shots twice. Wait for it to finish, then run the shard. " +
+  `Its run lock is ${file}.`;
+
+export const shardRunning = (file: string, pid: number, host: string, since: string) =>
+  `A shard run of this storyboard is going on (pid ${pid} on ${host}, since ${since}); an ` +
+  "unsharded run now could submit its shots twice. Wait for the shards to finish, then run " +
+  `(it folds their lockfiles in first). Its run lock is ${file}.`;

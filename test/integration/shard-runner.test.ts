@@ -1,6 +1,7 @@
 /** Shards against the simulator: parallel shard runs on one machine, merge, resharding after growth. */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
@@ -141,6 +142,43 @@ describe("shards", () => {
       const remerged = await mergeShardLocks(await loadStoryboard(sb.file), { cwd: sb.dir });
       expect(remerged.conflicts).toEqual([]);
       expect((await mainPlan(sb.file)).summary.byKind.skip).toBe(15);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
+
+describe("shard and unsharded runs on one machine", () => {
+  it("refuse to overlap, naming the other run", async () => {
+    const sb = await tempStoryboard(ids(4));
+    try {
+      const storyboard = await loadStoryboard(sb.file);
+      const client = createClient({ baseUrl: sim.url, apiKey: sim.key, requestTimeoutMs: 5_000 });
+      const owner = JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        started_at: "2026-01-01T00:00:00.000Z",
+      });
+      // An unsharded run is going on (this test process stands for it).
+      await mkdir(join(sb.dir, ".gallop"), { recursive: true });
+      await writeFile(join(sb.dir, ".gallop", "crash.run.lock"), owner);
+      const before = sim.requests.length;
+      await expect(
+        runStoryboard(storyboard, { client, shard: { index: 1, count: 2 } }),
+      ).rejects.toThrow(/An unsharded gallop run of this storyboard is going on \(pid \d+/);
+      await rm(join(sb.dir, ".gallop", "crash.run.lock"));
+      // A shard run is going on.
+      await mkdir(join(sb.dir, "crash.lock.d", ".gallop"), { recursive: true });
+      await writeFile(join(sb.dir, "crash.lock.d", ".gallop", "shard-2-of-2.run.lock"), owner);
+      await expect(runStoryboard(storyboard, { client })).rejects.toThrow(
+        /A shard run of this storyboard is going on/,
+      );
+      expect(generates(sim.requests.slice(before))).toHaveLength(0);
+      // Our own run locks were released.
+      expect(existsSync(join(sb.dir, "crash.lock.d", ".gallop", "shard-1-of-2.run.lock"))).toBe(
+        false,
+      );
+      expect(existsSync(join(sb.dir, ".gallop", "crash.run.lock"))).toBe(false);
     } finally {
       await sb.cleanup();
     }
