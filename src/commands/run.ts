@@ -1,15 +1,17 @@
 import { relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { ExitCode, UsageError } from "../errors.js";
-import type { LockSession } from "../lock/index.js";
+import { type LockSession, loadLock } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
-import { stitchFilm } from "../media/index.js";
+import { locateBinary, stitchFilm } from "../media/index.js";
+import { lockPathFor } from "../paths.js";
+import { writeReport } from "../report/index.js";
 import { formatCounts, formatOutcomes } from "../run/format.js";
 import { runStoryboard } from "../run/index.js";
 import * as say from "../run/messages.js";
 import { chooseRenderer, jsonView, listView } from "../run/view.js";
 import { parseShard } from "../shard/shard.js";
-import { DEFAULT_POLLING, type PollingConfig } from "../types.js";
+import { DEFAULT_POLLING, type PollingConfig, type Storyboard } from "../types.js";
 import { apiOptions, connectFromOptions, pollingOverrides } from "./api-options.js";
 import { booleanOption, type Command, type CommandIO, stringOption } from "./command.js";
 import { onlyOption, storyboardArgument } from "./plan.js";
@@ -87,6 +89,10 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
         "resubmit takes whose earlier submission has an unknown outcome (may bill twice)",
     },
     "no-stitch": { type: "boolean", description: "do not stitch the film at the end" },
+    "no-report": {
+      type: "boolean",
+      description: "do not write the HTML contact sheet (out/<name>/index.html) at the end",
+    },
     verify: { type: "boolean", description: "hash every clip instead of trusting size and mtime" },
     shard: {
       type: "string",
@@ -168,6 +174,11 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
       });
       await view.finish();
       if (result.declined) return ExitCode.failed;
+      // The contact sheet reads the lock the run just wrote; shards have no whole picture.
+      const report =
+        result.interrupted || shard || booleanOption(values, "no-report")
+          ? undefined
+          : await writeRunReport(storyboard, io);
       if (!json) {
         io.stdout.write(`\n${formatOutcomes(result.outcomes)}`);
         const counts: Record<string, number> = {};
@@ -179,9 +190,16 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
             `Film: ${relative(io.cwd, result.stitched.path)} (${result.stitched.durationSeconds.toFixed(2)} s, ${mb} MB, ${result.stitched.mode})\n`,
           );
         }
+        if (report?.ok) io.stdout.write(`Contact sheet: ${relative(io.cwd, report.html)}\n`);
         if (result.authError) io.stderr.write(`${say.authStopped(result.authError)}\n`);
         if (result.outcomes.some((o) => o.status === "uncertain"))
           io.stderr.write(`${say.uncertainHint}\n`);
+      }
+      if (report && !report.ok) io.stderr.write(`${say.reportFailed(report.message)}\n`);
+      if (json && report?.ok) {
+        io.stdout.write(
+          `${JSON.stringify({ event: "report", html: report.html, strip: report.strip })}\n`,
+        );
       }
       if (result.interrupted) io.stderr.write(`${say.interrupted(shownFile)}\n`);
       return result.exitCode;
@@ -192,3 +210,18 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
     }
   },
 };
+
+type RunReport = { ok: true; html: string; strip: string } | { ok: false; message: string };
+
+/** Writes the contact sheet after a run; a failure is reported, never fatal to a paid run. */
+async function writeRunReport(storyboard: Storyboard, io: CommandIO): Promise<RunReport> {
+  try {
+    const { state } = await loadLock(lockPathFor(storyboard.file), storyboard.file);
+    const ffmpegPath = locateBinary("ffmpeg", { env: io.env }).path;
+    const result = await writeReport(storyboard, state, { ffmpegPath });
+    for (const warning of result.warnings) io.stderr.write(`${warning}\n`);
+    return { ok: true, html: result.htmlPath, strip: result.stripPath };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}

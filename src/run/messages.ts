@@ -92,3 +92,6 @@ export const tookOver = (pid: number, since: string) =>
 export const uncertainHint =
   "Uncertain takes may have been billed. Check your HppyHorse dashboard; to generate them " +
   "again anyway, run with --resubmit-uncertain.";
+
+export const reportFailed = (message: string): string =>
+  `warning: the contact sheet was not written: ${message}\nThe clips and the lockfile are fine; try \`gallop report FILE\`.`;
