@@ -71,7 +71,7 @@ export interface ResolvedShot {
   images: ImageRef[];
   /**
    * The body the API will receive. Local images appear as the placeholder
-   * `local-sha256:<hex>` until they are uploaded; `requestForImages()` swaps in real URLs.
+   * `local-sha256:<hex>` until they are uploaded; `requestWithImageUrls()` (src/manifest) swaps in real URLs.
    */
   request: GenerateRequest;
   /** sha256 (hex) of the canonical JSON of `request` (keys sorted, local images by content hash) */
