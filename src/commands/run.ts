@@ -40,12 +40,28 @@ function concurrencyOption(text: string | undefined): number | undefined {
   return n;
 }
 
-async function ask(io: CommandIO, question: string): Promise<boolean> {
+type Answer = "yes" | "no" | "interrupted";
+
+/**
+ * Asks a y/N question on the terminal. readline reads the terminal in raw mode, so Ctrl-C and
+ * Ctrl-D reach it as keys, not as signals: without handling, the question rejects with an
+ * AbortError that would surface as an internal error. Ctrl-C (or a signal while asking) is an
+ * interruption; Ctrl-D or a closed input is a "no".
+ */
+async function ask(io: CommandIO, question: string, signal: AbortSignal): Promise<Answer> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
+  // closing the interface does not settle a pending question (Node 20); aborting does
+  const abandon = new AbortController();
+  const onAbort = () => abandon.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  rl.on("SIGINT", onAbort);
   try {
-    const answer = await rl.question(question);
-    return /^y(es)?$/i.test(answer.trim());
+    const answer = await rl.question(question, { signal: abandon.signal });
+    return /^y(es)?$/i.test(answer.trim()) ? "yes" : "no";
+  } catch {
+    return abandon.signal.aborted ? "interrupted" : "no";
   } finally {
+    signal.removeEventListener("abort", onAbort);
     rl.close();
   }
 }
@@ -167,13 +183,16 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
           const { paidGenerations, seconds } = plan.summary;
           io.stderr.write(`${say.planSummary(paidGenerations, seconds)}\n`);
           if (paidGenerations === 0 || booleanOption(values, "yes") || !interactive) return true;
-          const yes = await ask(io, say.confirmPrompt(paidGenerations, seconds));
-          if (!yes) io.stderr.write(`${say.declined}\n`);
-          return yes;
+          const answer = await ask(io, say.confirmPrompt(paidGenerations, seconds), stop.signal);
+          if (answer === "interrupted") {
+            stop.abort(new Error("interrupted"));
+            io.stderr.write(`${say.declinedByInterrupt}\n`);
+          } else if (answer === "no") io.stderr.write(`${say.declined}\n`);
+          return answer === "yes";
         },
       });
       await view.finish();
-      if (result.declined) return ExitCode.failed;
+      if (result.declined) return stop.signal.aborted ? ExitCode.interrupted : ExitCode.failed;
       // The contact sheet reads the lock the run just wrote; shards have no whole picture.
       const report =
         result.interrupted || shard || booleanOption(values, "no-report")

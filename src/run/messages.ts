@@ -42,7 +42,9 @@ export const badConcurrency = (value: string) =>
 // Run
 export const confirmPrompt = (paid: number, seconds: number) =>
   `Submit ${paid} paid generation${paid === 1 ? "" : "s"} (${seconds} s of video)? [y/N] `;
-export const declined = "Nothing submitted.";
+export const declined =
+  "Nothing submitted. Run it again and answer y, or pass --yes to submit without the question.";
+export const declinedByInterrupt = "Interrupted: nothing submitted.";
 export const noUploader = (path: string) =>
   `local image ${path} cannot be sent: the API needs a URL. Add an \`upload:\` command to the ` +
   "storyboard, use an https URL, or try it with --simulate.";

@@ -1,0 +1,155 @@
+/**
+ * `gallop run` at a real terminal (issue 4): the plan summary and the y/N question before any
+ * paid submission, --yes skipping it, listr2's live rows per take, and plain lines without a
+ * terminal. The terminal is a real pseudo-terminal (python3's pty module, test/helpers/pty.ts);
+ * the API is the real simulator over HTTP.
+ */
+import { stripVTControlCharacters } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { ptyUnavailable, startPty } from "../helpers/pty.js";
+import { generateAttempts, generates, tempStoryboard } from "../integration/run-fixtures.js";
+import { bin, startBin } from "./run-helpers.js";
+
+const noPty = ptyUnavailable();
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ latencyMs: 200, jitter: 0.2, render: "cache", audio: "never" });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const runArgs = (file: string, ...extra: string[]) => [
+  "run",
+  file,
+  "--base-url",
+  sim.url,
+  "--no-stitch",
+  "--no-report",
+  ...extra,
+];
+const env = () => ({ HPPYHORSE_API_KEY: sim.key, NO_COLOR: "1", CI: "", TERM: "xterm-256color" });
+const plain = (screen: string) => stripVTControlCharacters(screen).replace(/\r/g, "");
+const PROMPT = /Submit 2 paid generations \(6 s of video\)\? \[y\/N\] /;
+
+describe.skipIf(noPty)(`gallop run in a terminal${noPty ? ` (skipped: ${noPty})` : ""}`, () => {
+  it("answering n at the question submits nothing and exits 1", async () => {
+    const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
+    try {
+      const before = sim.requests.length;
+      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
+      await run.waitFor(PROMPT);
+      run.type("n\r");
+      const done = await run.done;
+      const screen = plain(done.screen);
+      expect(done.code).toBe(1);
+      expect(screen).toContain("2 paid generations, 6 s of video.");
+      expect(screen).toContain(
+        "Nothing submitted. Run it again and answer y, or pass --yes to submit without the question.",
+      );
+      expect(screen).not.toMatch(/\n\s+at /);
+      expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+
+  // readline reads the terminal in raw mode: these keys reach it as keys, not signals
+  it.each([
+    { key: "Ctrl-C", bytes: "\u0003", code: 130, message: "Interrupted: nothing submitted." },
+    { key: "Ctrl-D", bytes: "\u0004", code: 1, message: "Nothing submitted." },
+  ])("$key at the question submits nothing and exits $code", async ({ bytes, code, message }) => {
+    const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
+    try {
+      const before = sim.requests.length;
+      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
+      await run.waitFor(PROMPT);
+      run.type(bytes);
+      const done = await run.done;
+      const screen = plain(done.screen);
+      expect(done.code, screen).toBe(code);
+      expect(screen).toContain(message);
+      expect(screen).not.toContain("internal error");
+      expect(screen).not.toMatch(/\n\s+at /);
+      expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
+      // the run lock was released: the next run does not have to take it over
+      const next = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
+      await next.waitFor(PROMPT);
+      next.type("n\r");
+      expect(plain((await next.done).screen)).not.toContain("Took over the run lock");
+    } finally {
+      await sb.cleanup();
+    }
+  });
+
+  it("answering y submits and shows one live row per take ending in succeeded with its task id", async () => {
+    const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
+    try {
+      const before = sim.requests.length;
+      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
+      await run.waitFor(PROMPT);
+      expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
+      run.type("y\r");
+      const done = await run.done;
+      const screen = plain(done.screen);
+      expect(done.code, screen).toBe(0);
+      const submitted = generates(sim.requests.slice(before));
+      expect(submitted).toHaveLength(2);
+      // live: the rows were drawn while still working and redrawn in place (cursor up)
+      expect(screen).toMatch(/a take 1 {2}waiting/);
+      expect(done.screen).toContain("\u001b[1A");
+      for (const [shot, request] of [
+        ["a", submitted.find((r) => JSON.stringify(r.body).includes("Shot a:"))],
+        ["b", submitted.find((r) => JSON.stringify(r.body).includes("Shot b:"))],
+      ] as const) {
+        expect(request?.taskId).toBeDefined();
+        // listr2's default renderer: a tick, the take, its state, elapsed time and task id
+        expect(screen).toMatch(
+          new RegExp(`✔ ${shot} take 1 {2}succeeded {2}\\d+s {2}${request?.taskId}`),
+        );
+      }
+    } finally {
+      await sb.cleanup();
+    }
+  });
+
+  it("--yes does not ask", async () => {
+    const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
+    try {
+      const before = sim.requests.length;
+      const run = startPty([process.execPath, bin, ...runArgs(sb.file, "--yes")], { env: env() });
+      const done = await run.done;
+      const screen = plain(done.screen);
+      expect(done.code, screen).toBe(0);
+      expect(screen).toContain("2 paid generations, 6 s of video.");
+      expect(screen).not.toContain("[y/N]");
+      expect(generates(sim.requests.slice(before))).toHaveLength(2);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
+
+describe("gallop run without a terminal", () => {
+  it("proceeds without asking and prints plain lines", async () => {
+    const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
+    try {
+      const before = sim.requests.length;
+      const done = await startBin(runArgs(sb.file), { env: env() }).done;
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toContain("2 paid generations, 6 s of video.");
+      expect(done.stdout + done.stderr).not.toContain("[y/N]");
+      const submitted = generates(sim.requests.slice(before));
+      expect(submitted).toHaveLength(2);
+      // no cursor movement or line erasing: plain lines a log file can keep
+      expect(done.stdout + done.stderr).not.toMatch(/\u001b\[\d*[ABGKJ]/);
+      for (const request of submitted) expect(done.stdout).toContain(request.taskId);
+      expect(done.stdout).toMatch(/a take 1 {2}succeeded/);
+      expect(done.stdout).toMatch(/b take 1 {2}succeeded/);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
