@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isMap, isSeq } from "yaml";
 import { InputError } from "../errors.js";
+import { storyboardStem } from "../paths.js";
 import type { Storyboard } from "../types.js";
 import { formatProblems } from "./format.js";
 import { Locator } from "./locate.js";
@@ -115,6 +116,7 @@ export async function checkStoryboardSource(source: string, file: string): Promi
     data: record,
     locator,
     dir,
+    stem: storyboardStem(absFile),
     files: await statAll(localPaths(record, dir)),
     report: (problem) => drafts.push(problem),
   };

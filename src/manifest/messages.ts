@@ -129,6 +129,10 @@ export const messages = {
   uploadNoFile:
     "`upload.command` never mentions {file}: the uploader will not know which image to send",
   uploadNoFileHint: 'add "{file}" to the arguments, e.g. [my-uploader, "{file}"]',
+  filmOverClip: (film: string, shot: string, take: number) =>
+    `the stitched film ${code(film)} would be written over the clip of shot ${code(shot)}${take > 1 ? ` (take ${take})` : ""}`,
+  filmOverClipHint:
+    "set `stitch.output` (e.g. film.mp4) or `name:` so the film gets its own file, or rename the shot",
 
   invalidStoryboard: (file: string, count: number) =>
     `${file}: ${count} problem${count === 1 ? "" : "s"}; the storyboard is not valid`,

@@ -4,6 +4,7 @@
  * problems (so one run reports everything).
  */
 import { resolve } from "node:path";
+import { clipFileName } from "../paths.js";
 import type { Locator, PathSegment } from "./locate.js";
 import { formatPath } from "./locate.js";
 import { classifyImage, IMAGE_REF, shortModel, VAR_REF } from "./manifest.js";
@@ -20,6 +21,8 @@ export interface RuleContext {
   locator: Locator;
   /** absolute folder of the storyboard */
   dir: string;
+  /** the storyboard file's name without extension (the default `name:`) */
+  stem?: string;
   /** what is at each local path the storyboard mentions (absolute path → kind) */
   files: ReadonlyMap<string, FileKind>;
   report(problem: ProblemDraft): void;
@@ -328,6 +331,42 @@ const stitchSection: Rule = (ctx) => {
   }
 };
 
+/**
+ * The film is written into the output folder beside the clips: it must not land on a clip's
+ * file (e.g. `teaser.yaml` with a shot `teaser`), or stitching overwrites a paid clip.
+ * Compared case-insensitively, as on macOS and Windows file systems.
+ */
+const filmPath: Rule = (ctx) => {
+  const stitch = asRecord(ctx.data.stitch);
+  const name = typeof ctx.data.name === "string" ? ctx.data.name : ctx.stem;
+  const output =
+    typeof stitch?.output === "string" ? stitch.output : name ? `${name}.mp4` : undefined;
+  if (!output) return;
+  const root = resolve("/");
+  const film = resolve(root, output).toLowerCase();
+  const defaults = asRecord(ctx.data.defaults);
+  for (const { shot, path } of shotsOf(ctx.data)) {
+    if (typeof shot.id !== "string") continue;
+    const takes = shot.takes ?? defaults?.takes ?? 1;
+    const count = typeof takes === "number" && takes >= 1 && takes <= 8 ? takes : 1;
+    for (let take = 1; take <= count; take++) {
+      if (resolve(root, clipFileName(shot.id, take)).toLowerCase() !== film) continue;
+      const where: PathSegment[] =
+        typeof stitch?.output === "string"
+          ? ["stitch", "output"]
+          : typeof ctx.data.name === "string"
+            ? ["name"]
+            : [...path, "id"];
+      report(ctx, "film-path", where, {
+        range: ctx.locator.value(where),
+        message: messages.filmOverClip(output, shot.id, take),
+        hint: messages.filmOverClipHint,
+      });
+      return;
+    }
+  }
+};
+
 const uploadCommand: Rule = (ctx) => {
   const command = asRecord(ctx.data.upload)?.command;
   if (!Array.isArray(command) || command.length === 0) return;
@@ -347,5 +386,6 @@ export const rules: readonly Rule[] = [
   varRefs,
   imageSources,
   stitchSection,
+  filmPath,
   uploadCommand,
 ];
