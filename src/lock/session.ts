@@ -3,7 +3,7 @@
  * replayed, every transition journaled (O(1), fsynced) and the lockfile compacted from
  * memory at most every second and at close.
  */
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ensureStateDir, lockStatePaths, writeFileAtomic } from "./files.js";
 import { Journal } from "./journal.js";
@@ -162,6 +162,14 @@ export async function openLock(options: OpenLockOptions): Promise<OpenedLock> {
   const runLock = acquireRunLock(paths.runLock, options.now);
   try {
     const loaded = await loadLock(options.lockPath, options.storyboardFile);
+    const leftover = await stat(paths.journal).catch(() => undefined);
+    if (leftover && leftover.size > 0) {
+      // A journal left by a run that died, maybe ending in a torn line: fold it into the
+      // lockfile and start a fresh one, so new entries are never glued onto torn bytes.
+      loaded.state.orderShots(options.shotOrder);
+      await writeFileAtomic(options.lockPath, serializeLock(loaded.state.lock));
+      await rm(paths.journal, { force: true });
+    }
     const session = new LockSession(loaded.state, options, runLock);
     const madeUncertain: OpenedLock["madeUncertain"] = [];
     for (const shot of loaded.state.lock.shots) {
