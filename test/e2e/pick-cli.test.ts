@@ -2,20 +2,14 @@
 import { rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadLock, lockStatePaths } from "../../src/lock/index.js";
 import { lockPathFor } from "../../src/paths.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { tempStoryboard } from "../integration/run-fixtures.js";
-import { startBin } from "./run-helpers.js";
+import { startBin } from "../helpers/bin.js";
+import { useSimulator } from "../helpers/simulator.js";
+import { tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 300, jitter: 0.2, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 300, jitter: 0.2, render: "cache", audio: "never" });
 
 const NO_STACK = /\n\s+at /;
 

@@ -1,17 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lockPathFor } from "../../src/paths.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { generateAttempts, tempStoryboard } from "../integration/run-fixtures.js";
-import { startBin } from "./run-helpers.js";
+import { startBin } from "../helpers/bin.js";
+import { generateAttempts, useSimulator } from "../helpers/simulator.js";
+import { tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 800, jitter: 0.2, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 800, jitter: 0.2, render: "cache", audio: "never" });
 
 const env = () => ({ HPPYHORSE_API_KEY: sim.key });
 const runArgs = (file: string, ...extra: string[]) => [

@@ -6,27 +6,16 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseLock } from "../../src/lock/index.js";
 import { canonicalJson } from "../../src/manifest/index.js";
 import { lockPathFor } from "../../src/paths.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import {
-  downloads,
-  generateAttempts,
-  generates,
-  tempStoryboard,
-} from "../integration/run-fixtures.js";
-import { type BinRun, startBin } from "./run-helpers.js";
+import { type BinRun, startBin } from "../helpers/bin.js";
+import { downloads, generateAttempts, generates, useSimulator } from "../helpers/simulator.js";
+import { tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  // latency 300-800 ms
-  sim = await startSimulator({ latencyMs: 550, jitter: 0.45, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+// latency 300-800 ms
+const sim = useSimulator({ latencyMs: 550, jitter: 0.45, render: "cache", audio: "never" });
 
 const SHOTS = Array.from({ length: 8 }, (_, i) => ({ id: `shot-${i + 1}` }));
 

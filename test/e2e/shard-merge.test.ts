@@ -2,20 +2,14 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseLock, serializeLock } from "../../src/lock/index.js";
 import { lockPathFor } from "../../src/paths.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { generates, tempStoryboard } from "../integration/run-fixtures.js";
-import { startBin } from "./run-helpers.js";
+import { startBin } from "../helpers/bin.js";
+import { generates, useSimulator } from "../helpers/simulator.js";
+import { tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 300, jitter: 0.2, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 300, jitter: 0.2, render: "cache", audio: "never" });
 
 const env = () => ({ HPPYHORSE_API_KEY: sim.key });
 

@@ -5,21 +5,15 @@
  * the API is the real simulator over HTTP.
  */
 import { stripVTControlCharacters } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { bin, startBin } from "../helpers/bin.js";
 import { ptyUnavailable, startPty } from "../helpers/pty.js";
-import { generateAttempts, generates, tempStoryboard } from "../integration/run-fixtures.js";
-import { bin, startBin } from "./run-helpers.js";
+import { generateAttempts, generates, useSimulator } from "../helpers/simulator.js";
+import { tempStoryboard } from "../helpers/storyboard.js";
 
 const noPty = ptyUnavailable();
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 200, jitter: 0.2, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 200, jitter: 0.2, render: "cache", audio: "never" });
 
 const runArgs = (file: string, ...extra: string[]) => [
   "run",

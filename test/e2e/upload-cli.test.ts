@@ -2,20 +2,14 @@
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseLock } from "../../src/lock/index.js";
 import { lockPathFor } from "../../src/paths.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { generateAttempts, storyboardYaml, tempStoryboard } from "../integration/run-fixtures.js";
-import { startBin } from "./run-helpers.js";
+import { startBin } from "../helpers/bin.js";
+import { generateAttempts, useSimulator } from "../helpers/simulator.js";
+import { storyboardYaml, tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 200, jitter: 0.2, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 200, jitter: 0.2, render: "cache", audio: "never" });
 
 const NO_STACK = /\n\s+at /;
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));

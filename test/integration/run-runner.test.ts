@@ -1,29 +1,17 @@
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
 import { InputError } from "../../src/errors.js";
 import { parseLock } from "../../src/lock/index.js";
 import { loadStoryboard } from "../../src/manifest/index.js";
 import { lockPathFor } from "../../src/paths.js";
 import { type RunEvent, runStoryboard } from "../../src/run/index.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import {
-  downloads,
-  generateAttempts,
-  generates,
-  storyboardYaml,
-  tempStoryboard,
-} from "./run-fixtures.js";
+import { downloads, generateAttempts, generates, useSimulator } from "../helpers/simulator.js";
+import { storyboardYaml, tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 200, jitter: 0.5, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 200, jitter: 0.5, render: "cache", audio: "never" });
 
 function client(options: { key?: string; requestTimeoutMs?: number } = {}) {
   return createClient({

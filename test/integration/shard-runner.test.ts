@@ -3,23 +3,17 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
 import { loadLock, parseLock } from "../../src/lock/index.js";
 import { loadStoryboard } from "../../src/manifest/index.js";
 import { lockPathFor } from "../../src/paths.js";
 import { checkClips, planRun, readClipCache, runStoryboard } from "../../src/run/index.js";
 import { mergeShardLocks, shardLockPath, shardOf } from "../../src/shard/index.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { generates, storyboardYaml, tempStoryboard } from "./run-fixtures.js";
+import { generates, useSimulator } from "../helpers/simulator.js";
+import { storyboardYaml, tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 100, jitter: 0.3, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 100, jitter: 0.3, render: "cache", audio: "never" });
 
 const ids = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ id: `row-${from + i}` }));

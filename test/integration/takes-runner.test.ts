@@ -2,24 +2,18 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
 import { parseLock } from "../../src/lock/index.js";
 import { loadStoryboard } from "../../src/manifest/index.js";
 import { filmClips } from "../../src/media/clips.js";
 import { lockPathFor } from "../../src/paths.js";
 import { runStoryboard, type StitchInput } from "../../src/run/index.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { pickTake } from "../../src/takes/pick.js";
-import { generates, storyboardYaml, tempStoryboard } from "./run-fixtures.js";
+import { generates, useSimulator } from "../helpers/simulator.js";
+import { storyboardYaml, tempStoryboard } from "../helpers/storyboard.js";
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 150, jitter: 0.3, render: "cache", audio: "never" });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ latencyMs: 150, jitter: 0.3, render: "cache", audio: "never" });
 
 async function run(file: string) {
   const storyboard = await loadStoryboard(file);

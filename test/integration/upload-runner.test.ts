@@ -16,7 +16,7 @@ import { loadStoryboard } from "../../src/manifest/index.js";
 import { lockPathFor } from "../../src/paths.js";
 import { type RunEvent, runStoryboard } from "../../src/run/index.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { generateAttempts, generates } from "./run-fixtures.js";
+import { generateAttempts, generates } from "../helpers/simulator.js";
 
 let sim: Simulator;
 let dir: string;
