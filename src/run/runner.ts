@@ -325,6 +325,9 @@ export async function runStoryboard(
   });
 
   const polling = options.polling ?? storyboard.polling;
+  /** clips of finished generations, downloaded outside the submission slots (see pollAndDownload) */
+  const downloadLimit = pLimit(Math.max(1, options.concurrency ?? storyboard.concurrency));
+  const downloads: Promise<void>[] = [];
   const finish = (
     action: PlannedAction,
     status: TakeOutcomeStatus,
@@ -522,13 +525,24 @@ export async function runStoryboard(
     // next run would poll and download it (no payment). `succeeded` is queued after it.
     const downloading: LockTake = { ...rec, state: "downloading", result_url: resultUrl };
     const durable = record(action.shot, downloading);
-    try {
-      await download(action, downloading, resultUrl);
-    } catch (error) {
-      await durable;
-      await settleError(action, downloading, error);
-    }
-    await durable;
+    // The generation is over at the API: the take's concurrency slot goes to the next
+    // submission while this clip downloads (downloads have their own pool of the same size;
+    // the run waits for them before it ends). `succeeded` is still recorded only after the
+    // clip is verified.
+    downloads.push(
+      downloadLimit(async () => {
+        try {
+          await download(action, downloading, resultUrl);
+        } catch (error) {
+          await durable;
+          await settleError(action, downloading, error);
+        }
+        await durable;
+      }).catch((error: unknown) => {
+        halt.abort(error);
+        throw error;
+      }),
+    );
   }
 
   /** A succeeded take whose clip is missing or damaged: fresh URL from a status call, no new payment. */
@@ -676,7 +690,8 @@ export async function runStoryboard(
         ),
       );
     }
-    const settled = await Promise.allSettled(jobs);
+    // Every job has queued its download (if any) by the time it settles.
+    const settled = [...(await Promise.allSettled(jobs)), ...(await Promise.allSettled(downloads))];
     const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (crash) throw crash.reason;
 
