@@ -1,10 +1,14 @@
-import { resolve } from "node:path";
-import { UsageError } from "../errors.js";
+import { dirname, resolve } from "node:path";
+import { ExitError, UsageError } from "../errors.js";
+import { loadLock, lockStatePaths } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
 import { filmClips } from "../media/clips.js";
 import { locateBinary } from "../media/ffmpeg.js";
 import { stitchSummary } from "../media/messages.js";
 import { stitchFilm } from "../media/stitch.js";
+import { lockPathFor } from "../paths.js";
+import { readClipCache, unverifiedFilmClips } from "../run/clips.js";
+import { filmClipsUnverified } from "../run/messages.js";
 import { booleanOption, type Command, stringOption } from "./command.js";
 
 export const stitchCommand: Command = {
@@ -29,6 +33,17 @@ export const stitchCommand: Command = {
     }
     const storyboardFile = resolve(io.cwd, file);
     const storyboard = await loadStoryboard(storyboardFile);
+    // With a lockfile, only clips it vouches for (current request, sha256 as recorded).
+    const lockPath = lockPathFor(storyboard.file);
+    const { state, existed } = await loadLock(lockPath, storyboard.file);
+    if (existed) {
+      const cache = await readClipCache(lockStatePaths(lockPath).clipCache);
+      const problems = await unverifiedFilmClips(storyboard, state, {
+        lockDir: dirname(lockPath),
+        cache,
+      });
+      if (problems.length > 0) throw new ExitError(filmClipsUnverified(problems, file));
+    }
     const env = io.env;
     const ffmpegPath = locateBinary("ffmpeg", {
       explicit: stringOption(values, "ffmpeg"),

@@ -13,6 +13,7 @@ import type { LockState } from "../lock/index.js";
 import { writeFileAtomic } from "../lock/index.js";
 import { clipFileName } from "../paths.js";
 import type { Storyboard } from "../types.js";
+import * as say from "./messages.js";
 import { type ClipCheck, clipKey } from "./plan.js";
 
 export interface ClipCacheEntry {
@@ -108,4 +109,44 @@ async function checkClip(
   if (sha256 !== take.sha256) return { status: "damaged", path: rel, detail: "sha256 differs" };
   options.cache.set(rel, { size: info.size, mtimeMs: info.mtimeMs, sha256 });
   return { status: "ok" };
+}
+
+/** A film shot whose clip the lockfile does not vouch for. */
+export interface UnverifiedFilmClip {
+  id: string;
+  take: number;
+  reason: string;
+}
+
+/**
+ * The film's shots whose picked take (take 1 unless picked) is not a succeeded take of the
+ * shot's current request with its clip intact (sha256 as recorded). Empty: every clip may be
+ * stitched. `gallop stitch` refuses otherwise, so a film is never silently built from a clip
+ * of an older prompt or a damaged file.
+ */
+export async function unverifiedFilmClips(
+  storyboard: Storyboard,
+  state: LockState,
+  options: { lockDir: string; cache: ClipCache },
+): Promise<UnverifiedFilmClip[]> {
+  const ids = storyboard.stitch.shots;
+  const shots = new Map(storyboard.shots.map((s) => [s.id, s]));
+  const clips = await checkClips(storyboard, state, { ...options, only: ids });
+  const problems: UnverifiedFilmClip[] = [];
+  for (const id of ids) {
+    const take = state.shot(id)?.picked_take ?? 1;
+    const rec = state.take(id, take);
+    let reason: string | undefined;
+    if (rec?.state !== "succeeded") reason = say.filmClipNotDone(rec?.state);
+    else if (rec.fingerprint !== shots.get(id)?.fingerprint) reason = say.filmClipStale;
+    else {
+      const check = clips.get(clipKey(id, take));
+      if (check && check.status !== "ok") {
+        reason =
+          check.status === "missing" ? say.filmClipMissing : say.filmClipDamaged(check.detail);
+      }
+    }
+    if (reason) problems.push({ id, take, reason });
+  }
+  return problems;
 }

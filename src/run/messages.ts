@@ -97,3 +97,21 @@ export const uncertainHint =
 
 export const reportFailed = (message: string): string =>
   `warning: the contact sheet was not written: ${message}\nThe clips and the lockfile are fine; try \`gallop report FILE\`.`;
+
+export const filmClipNotDone = (state: string | undefined) =>
+  state ? `its take is ${state}, not succeeded` : "it has not been generated";
+export const filmClipStale =
+  "its clip was generated from an older version of the shot (the storyboard changed since)";
+export const filmClipMissing = "its clip is missing";
+export const filmClipDamaged = (detail: string) => `its clip is damaged (${detail})`;
+export const filmClipsUnverified = (
+  problems: { id: string; take: number; reason: string }[],
+  file: string,
+) =>
+  [
+    `Not stitching: ${problems.length} shot${problems.length === 1 ? "" : "s"} of the film ${problems.length === 1 ? "has" : "have"} no clip the lockfile vouches for:`,
+    ...problems.map(
+      (p) => `  shot \`${p.id}\`${p.take > 1 ? ` (take ${p.take})` : ""}: ${p.reason}`,
+    ),
+    `Run \`gallop run ${file}\` first (it downloads damaged or missing clips again without paying).`,
+  ].join("\n");
