@@ -529,20 +529,22 @@ export async function runStoryboard(
     // submission while this clip downloads (downloads have their own pool of the same size;
     // the run waits for them before it ends). `succeeded` is still recorded only after the
     // clip is verified.
-    downloads.push(
-      downloadLimit(async () => {
-        try {
-          await download(action, downloading, resultUrl);
-        } catch (error) {
-          await durable;
-          await settleError(action, downloading, error);
-        }
+    const done = downloadLimit(async () => {
+      try {
+        await download(action, downloading, resultUrl);
+      } catch (error) {
         await durable;
-      }).catch((error: unknown) => {
-        halt.abort(error);
-        throw error;
-      }),
-    );
+        await settleError(action, downloading, error);
+      }
+      await durable;
+    }).catch((error: unknown) => {
+      halt.abort(error);
+      throw error;
+    });
+    // Handled here so a failure before the run awaits `downloads` is no unhandled rejection;
+    // the run still sees it through Promise.allSettled(downloads).
+    done.catch(() => {});
+    downloads.push(done);
   }
 
   /** A succeeded take whose clip is missing or damaged: fresh URL from a status call, no new payment. */
