@@ -1,20 +1,7 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runBin } from "../helpers/bin.js";
 
-const bin = fileURLToPath(new URL("../../bin/gallop.js", import.meta.url));
-const run = promisify(execFile);
-
-async function gallop(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const gallop = (args: string[]) => runBin(args);
 
 describe("the gallop bin", () => {
   it("lists every command in --help", async () => {

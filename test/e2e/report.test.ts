@@ -1,45 +1,15 @@
 /** `gallop report` through the real bin (run `npm run build` first). */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureOutput, locateBinary } from "../../src/media/index.js";
 import { STRIP_TILE } from "../../src/report/index.js";
-import { removeDir, tempDir } from "../integration/media-fixtures.js";
+import { runBin } from "../helpers/bin.js";
+import { frameSize } from "../helpers/probe.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
-const bin = fileURLToPath(new URL("../../bin/gallop.js", import.meta.url));
-const exec = promisify(execFile);
-
-async function gallop(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
-      cwd,
-      timeout: 60_000,
-      env: { ...process.env, GALLOP_SIMULATE_LATENCY: "300ms" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function pngSize(path: string): Promise<string> {
-  return (
-    await captureOutput(locateBinary("ffprobe").path, [
-      "-v",
-      "error",
-      "-show_entries",
-      "stream=width,height",
-      "-of",
-      "csv=p=0",
-      path,
-    ])
-  ).trim();
-}
+const gallop = (args: string[], cwd: string) =>
+  runBin(args, { cwd, timeoutMs: 60_000, env: { GALLOP_SIMULATE_LATENCY: "300ms" } });
 
 const STORYBOARD = `version: 1
 name: teaser
@@ -94,9 +64,10 @@ describe("gallop report", () => {
     expect(html.match(/data-state="not-run"/g)).toHaveLength(3);
     expect(html).toContain("The film is not stitched yet");
     expect(html).toContain("The logo &lt;b&gt;bold&lt;/b&gt;.");
-    expect(await pngSize(join(dir, "out", "teaser", "teaser.strip.png"))).toBe(
-      `${3 * STRIP_TILE.width},${STRIP_TILE.height}`,
-    );
+    expect(await frameSize(join(dir, "out", "teaser", "teaser.strip.png"))).toMatchObject({
+      width: 3 * STRIP_TILE.width,
+      height: STRIP_TILE.height,
+    });
     // Reading is all it does: no lockfile appears.
     expect(existsSync(join(dir, "teaser.lock"))).toBe(false);
   });

@@ -1,19 +1,17 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const bin = fileURLToPath(new URL("../../bin/gallop.js", import.meta.url));
+import { bin } from "../helpers/bin.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 describe("gallop simulate (the built bin)", () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-e2e-sim-"));
+    dir = await tempDir("gallop-e2e-sim-");
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("prints its URL and key, answers a request, logs it, and exits cleanly on SIGTERM", async () => {

@@ -1,25 +1,13 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../src/media/index.js";
-import { listDir, removeDir, simulatedClip, tempDir } from "../integration/media-fixtures.js";
+import { runBin } from "../helpers/bin.js";
+import { listDir, removeDir, tempDir } from "../helpers/tmp.js";
+import { simulatedClip } from "../integration/media-fixtures.js";
 
-const bin = fileURLToPath(new URL("../../bin/gallop.js", import.meta.url));
-const run = promisify(execFile);
-
-async function gallop(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const gallop = (args: string[], cwd: string) => runBin(args, { cwd });
 
 let dir: string;
 

@@ -1,25 +1,11 @@
 /** The built bin's `validate` and `schema` commands: exit codes, output format, no stack traces. */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { root, runBin } from "../helpers/bin.js";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const bin = join(root, "bin", "gallop.js");
-const run = promisify(execFile);
-
-async function gallop(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const gallop = (args: string[]) => runBin(args, { cwd: root });
 
 const NO_STACK = /\n\s+at [^\n]*\(?[^\n]*:\d+:\d+\)?/;
 

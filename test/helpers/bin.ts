@@ -79,6 +79,6 @@ export function startBin(
 }
 
 /** `gallop ...args` to the end: its exit code, stdout and stderr. */
-export function gallop(args: string[], options: BinOptions = {}): Promise<BinResult> {
+export function runBin(args: string[], options: BinOptions = {}): Promise<BinResult> {
   return startBin(args, options).done;
 }

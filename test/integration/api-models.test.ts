@@ -1,15 +1,12 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
-import { locateBinary } from "../../src/media/ffmpeg.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import type { GenerateRequest, PollingConfig } from "../../src/types.js";
+import { probeClip, testImage } from "../helpers/probe.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
-const run = promisify(execFile);
 const fast: PollingConfig = {
   initialDelayMs: 50,
   intervalMs: 50,
@@ -17,48 +14,17 @@ const fast: PollingConfig = {
   timeoutMs: 30_000,
 };
 
-async function probe(path: string) {
-  const { stdout } = await run(locateBinary("ffprobe").path, [
-    "-v",
-    "error",
-    "-show_entries",
-    "format=duration:stream=codec_type,codec_name,width,height,pix_fmt",
-    "-of",
-    "json",
-    path,
-  ]);
-  const parsed = JSON.parse(stdout) as {
-    format: { duration: string };
-    streams: {
-      codec_type: string;
-      codec_name: string;
-      width?: number;
-      height?: number;
-      pix_fmt?: string;
-    }[];
-  };
-  const video = parsed.streams.find((s) => s.codec_type === "video");
-  return {
-    duration: Number(parsed.format.duration),
-    width: video?.width,
-    height: video?.height,
-    codec: video?.codec_name,
-    pixFmt: video?.pix_fmt,
-    audio: parsed.streams.some((s) => s.codec_type === "audio"),
-  };
-}
-
 describe("the client against the simulator, all three models", () => {
   let sim: Simulator;
   let dir: string;
 
   beforeAll(async () => {
     sim = await startSimulator({ latencyMs: 150, jitter: 0.2 });
-    dir = await mkdtemp(join(tmpdir(), "gallop-api-models-"));
+    dir = await tempDir("gallop-api-models-");
   });
   afterAll(async () => {
     await sim.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   const cases: {
@@ -109,17 +75,7 @@ describe("the client against the simulator, all three models", () => {
 
   it("uploads an image to the simulator", async () => {
     const image = join(dir, "source.png");
-    await run(locateBinary("ffmpeg").path, [
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc=s=640x480:d=1",
-      "-frames:v",
-      "1",
-      image,
-    ]);
+    await testImage(image, 640, 480);
     const { readFile } = await import("node:fs/promises");
     const response = await fetch(`${sim.url}/sim/uploads`, {
       method: "POST",
@@ -147,7 +103,7 @@ describe("the client against the simulator, all three models", () => {
       const result = await client.download(final.resultUrl!, dest);
       expect(result.bytes).toBe((await stat(dest)).size);
       expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
-      const info = await probe(dest);
+      const info = await probeClip(dest);
       expect(info.codec).toBe("h264");
       expect(info.pixFmt).toBe("yuv420p");
       expect([info.width, info.height]).toEqual(testCase.size);

@@ -1,10 +1,7 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireResultUrl } from "../../src/api/index.js";
 import {
@@ -14,10 +11,9 @@ import {
 } from "../../src/commands/api-options.js";
 import type { CommandIO } from "../../src/commands/command.js";
 import { ExitError, UsageError } from "../../src/errors.js";
-import { locateBinary } from "../../src/media/ffmpeg.js";
 import { startSimulator } from "../../src/simulator/index.js";
-
-const run = promisify(execFile);
+import { frameSize, testImage } from "../helpers/probe.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 function io(env: NodeJS.ProcessEnv = {}): CommandIO & { output: () => string } {
   const stdout = new PassThrough();
@@ -31,10 +27,10 @@ function io(env: NodeJS.ProcessEnv = {}): CommandIO & { output: () => string } {
 describe("the shared API options", () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-api-options-"));
+    dir = await tempDir("gallop-api-options-");
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("declares every flag as a string or boolean option with help text", () => {
@@ -120,17 +116,7 @@ describe("the shared API options", () => {
 
   it("with --simulate, runs a local simulator: uploads a local image and animates it", async () => {
     const image = join(dir, "wide.png");
-    await run(locateBinary("ffmpeg").path, [
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc=s=800x400:d=1",
-      "-frames:v",
-      "1",
-      image,
-    ]);
+    await testImage(image, 800, 400);
     const sha256 = createHash("sha256")
       .update(await readFile(image))
       .digest("hex");
@@ -152,18 +138,7 @@ describe("the shared API options", () => {
       });
       const dest = join(dir, "animated.mp4");
       await connection.client.download(requireResultUrl(final), dest);
-      const { stdout } = await run(locateBinary("ffprobe").path, [
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "stream=width,height",
-        "-of",
-        "csv=p=0",
-        dest,
-      ]);
-      expect(stdout.trim()).toBe("1440,720");
+      expect(await frameSize(dest)).toMatchObject({ width: 1440, height: 720 });
       expect(out.output()).toBe(""); // nothing printed, and so never the generated key
     } finally {
       await connection.close();

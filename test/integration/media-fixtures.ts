@@ -1,11 +1,3 @@
-/**
- * Real clips and measurements for the media tests. Clips come from the simulator's renderClip
- * (the issue asks for simulator clips); solid-colour clips with a tone, for checks that need
- * to know exactly what a frame shows, come from a small lavfi maker.
- */
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { captureOutput, locateBinary, runFfmpeg } from "../../src/media/index.js";
 import type { AspectRatio, GenerateRequest, Resolution } from "../../src/types.js";
 
@@ -91,18 +83,6 @@ export async function toneClip(dest: string, spec: ToneClipSpec): Promise<string
     dest,
   ]);
   return dest;
-}
-
-export async function tempDir(prefix = "gallop-media-test-"): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
-
-export async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
-
-export async function listDir(dir: string): Promise<string[]> {
-  return (await readdir(dir)).sort();
 }
 
 /** Per-packet size + hash of the raw data of one stream (ffprobe, no decoding). */

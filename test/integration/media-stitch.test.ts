@@ -14,15 +14,13 @@ import {
   stitchFilm,
 } from "../../src/media/index.js";
 import type { StitchConfig } from "../../src/types.js";
+import { listDir, removeDir, tempDir } from "../helpers/tmp.js";
 import {
   audioGaps,
   frameColour,
-  listDir,
   meanVolume,
   packetHashes,
-  removeDir,
   simulatedClip,
-  tempDir,
   toneClip,
 } from "./media-fixtures.js";
 

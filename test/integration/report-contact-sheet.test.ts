@@ -10,7 +10,6 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LockFile, type LockTake, loadLock, serializeLock } from "../../src/lock/index.js";
 import { loadStoryboard } from "../../src/manifest/index.js";
-import { captureOutput, locateBinary } from "../../src/media/index.js";
 import { lockPathFor } from "../../src/paths.js";
 import {
   type ReportResult,
@@ -22,7 +21,9 @@ import {
 import { sha256File } from "../../src/run/index.js";
 import { renderClip } from "../../src/simulator/index.js";
 import type { ResolvedShot, Storyboard } from "../../src/types.js";
-import { frameColour, removeDir, tempDir } from "./media-fixtures.js";
+import { frameSize } from "../helpers/probe.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
+import { frameColour } from "./media-fixtures.js";
 
 // GALLOP_TEST_CHROMIUM points the test at another build (or at nothing, to see the skip).
 const CHROMIUM = process.env.GALLOP_TEST_CHROMIUM ?? "/usr/bin/chromium";
@@ -77,25 +78,6 @@ async function succeeded(shot: ResolvedShot, take: number, file: string): Promis
     bytes: (await readFile(abs)).length,
     sha256: await sha256File(abs),
   };
-}
-
-async function ffprobeSize(
-  path: string,
-): Promise<{ width: number; height: number; codec: string }> {
-  const out = await captureOutput(locateBinary("ffprobe").path, [
-    "-v",
-    "error",
-    "-show_entries",
-    "stream=width,height,codec_name",
-    "-of",
-    "json",
-    path,
-  ]);
-  const stream = (
-    JSON.parse(out) as { streams: { width: number; height: number; codec_name: string }[] }
-  ).streams[0];
-  if (!stream) throw new Error(`${path}: no stream`);
-  return { width: stream.width, height: stream.height, codec: stream.codec_name };
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -207,7 +189,7 @@ describe("writeReport on real clips", () => {
     for (const poster of posters) {
       const path = join(storyboard.outputDir, "posters", poster);
       expect(await isPng(path)).toBe(true);
-      expect(await ffprobeSize(path)).toMatchObject({ width: 640, height: 360, codec: "png" });
+      expect(await frameSize(path)).toMatchObject({ width: 640, height: 360, codec: "png" });
     }
     // Read-only: the lock and the journal are byte for byte as they were; no temp files left.
     expect(await readFile(join(dir, "teaser.lock"), "utf8")).toBe(lockBytes);
@@ -223,7 +205,7 @@ describe("writeReport on real clips", () => {
   });
 
   it("lays out one tile per shot of the film, in order, with the picked take and grey placeholders", async () => {
-    const strip = await ffprobeSize(result.stripPath);
+    const strip = await frameSize(result.stripPath);
     expect(strip).toEqual({ width: 4 * STRIP_TILE.width, height: STRIP_TILE.height, codec: "png" });
     const tile = (i: number) =>
       `${STRIP_TILE.width - 40}:${STRIP_TILE.height - 40}:${i * STRIP_TILE.width + 20}:20`;
@@ -265,14 +247,14 @@ describe("writeReport on real clips", () => {
       width: STRIP_ROW_LENGTH * STRIP_TILE.width,
       height: 2 * STRIP_TILE.height,
     });
-    expect(await ffprobeSize(wrapped)).toEqual({
+    expect(await frameSize(wrapped)).toEqual({
       width: STRIP_ROW_LENGTH * STRIP_TILE.width,
       height: 2 * STRIP_TILE.height,
       codec: "png",
     });
     const single = join(dir, "single.png");
     await writeStrip([poster], single);
-    expect(await ffprobeSize(single)).toEqual({ ...STRIP_TILE, codec: "png" });
+    expect(await frameSize(single)).toEqual({ ...STRIP_TILE, codec: "png" });
   });
 
   it("reuses posters newer than their clips and extracts again when a clip changes", async () => {
@@ -460,7 +442,7 @@ describe("the contact sheet in headless Chromium", () => {
       );
 
       // The screenshot is the full window and not a blank page.
-      expect(await ffprobeSize(screenshot)).toEqual({ width: 1280, height: 2000, codec: "png" });
+      expect(await frameSize(screenshot)).toEqual({ width: 1280, height: 2000, codec: "png" });
       expect((await readFile(screenshot)).length).toBeGreaterThan(50_000);
       const top = await frameColour(screenshot, 0, "1280:60:0:0");
       const body = await frameColour(screenshot, 0, "1200:800:40:100");

@@ -1,54 +1,23 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateBinary } from "../../src/media/ffmpeg.js";
 import { clipSize, renderClip } from "../../src/simulator/index.js";
 import type { GenerateRequest } from "../../src/types.js";
+import { probeClip, testImage } from "../helpers/probe.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const run = promisify(execFile);
-
-async function probe(path: string) {
-  const { stdout } = await run(locateBinary("ffprobe").path, [
-    "-v",
-    "error",
-    "-show_entries",
-    "format=duration:stream=codec_type,codec_name,width,height,pix_fmt",
-    "-of",
-    "json",
-    path,
-  ]);
-  const parsed = JSON.parse(stdout) as {
-    format: { duration: string };
-    streams: {
-      codec_type: string;
-      codec_name: string;
-      width?: number;
-      height?: number;
-      pix_fmt?: string;
-    }[];
-  };
-  const video = parsed.streams.find((s) => s.codec_type === "video");
-  const audio = parsed.streams.find((s) => s.codec_type === "audio");
-  return {
-    duration: Number(parsed.format.duration),
-    width: video?.width,
-    height: video?.height,
-    codec: video?.codec_name,
-    pixFmt: video?.pix_fmt,
-    audio: audio?.codec_name,
-  };
-}
 
 describe("renderClip", () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-render-"));
+    dir = await tempDir("gallop-render-");
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("sizes clips by their short side", () => {
@@ -125,7 +94,7 @@ describe("renderClip", () => {
     it(name, async () => {
       const dest = join(dir, `${name.replace(/\W+/g, "-")}.mp4`);
       await renderClip(request, dest, options);
-      const info = await probe(dest);
+      const info = await probeClip(dest);
       expect([info.width, info.height]).toEqual(size);
       expect(info.codec).toBe("h264");
       expect(info.pixFmt).toBe("yuv420p");
@@ -136,17 +105,7 @@ describe("renderClip", () => {
 
   it("animates a local image at the image's aspect when image-to-video has no aspect_ratio", async () => {
     const image = join(dir, "tall.png");
-    await run(locateBinary("ffmpeg").path, [
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc=s=600x800:d=1",
-      "-frames:v",
-      "1",
-      image,
-    ]);
+    await testImage(image, 600, 800);
     const dest = join(dir, "tall.mp4");
     await renderClip(
       {
@@ -158,7 +117,7 @@ describe("renderClip", () => {
       dest,
       { audio: false },
     );
-    const info = await probe(dest);
+    const info = await probeClip(dest);
     expect([info.width, info.height]).toEqual([720, 960]);
     // Push-in: the first and last frames differ.
     const frame = async (at: string, out: string) => {
