@@ -41,6 +41,20 @@ export interface GenerateRequest {
   aspect_ratio?: AspectRatio;
 }
 
+/**
+ * The body fields of a generate request, in the API document's order. The client sends only
+ * these, the simulator rejects any other, and the lockfile records them in this order.
+ */
+export const GENERATE_BODY_FIELDS = [
+  "model",
+  "prompt",
+  "image_urls",
+  "reference_image",
+  "duration",
+  "resolution",
+  "aspect_ratio",
+] as const satisfies readonly (keyof GenerateRequest)[];
+
 /** Where something sits in the storyboard file (1-based line and column). */
 export interface SourcePosition {
   line: number;

@@ -15,7 +15,7 @@ import {
   TransientError,
   UncertainSubmissionError,
 } from "../errors.js";
-import type { GenerateRequest } from "../types.js";
+import { GENERATE_BODY_FIELDS, type GenerateRequest } from "../types.js";
 import { downloadFile } from "./download.js";
 import { messages } from "./messages.js";
 import { fullJitter, nextPollInterval, parseRetryAfter } from "./retry.js";
@@ -54,21 +54,10 @@ export const ENDPOINT_PATHS: Record<EndpointFamily, { generate: string; status: 
   stable: { generate: "/api/generate", status: "/api/status" },
 };
 
-/** The documented body fields, in the document's order; anything else is never sent. */
-const BODY_FIELDS = [
-  "model",
-  "prompt",
-  "image_urls",
-  "reference_image",
-  "duration",
-  "resolution",
-  "aspect_ratio",
-] as const;
-
-/** The request exactly as documented, without undefined (or unknown) fields. */
+/** The request exactly as documented, without undefined (or unknown) fields: nothing else is sent. */
 export function requestBody(request: GenerateRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const field of BODY_FIELDS) {
+  for (const field of GENERATE_BODY_FIELDS) {
     const value = request[field];
     if (value !== undefined && value !== null) body[field] = value;
   }
@@ -377,10 +366,12 @@ class HttpClient implements HppyHorseClient {
 
   private networkError(kind: CallKind, error: unknown): ApiError {
     const code = errorCode(error);
+    // fetch quotes an invalid header value whole ("Bearer <key>"): never pass that on.
+    const described = this.redact(describe(error));
     if (code && NOT_SENT_CODES.has(code)) {
-      return new TransientError(messages.notSent(describe(error)), undefined, undefined, true);
+      return new TransientError(messages.notSent(described), undefined, undefined, true);
     }
-    const cause = isTimeout(error) ? messages.requestTimeout(this.timeoutMs) : describe(error);
+    const cause = isTimeout(error) ? messages.requestTimeout(this.timeoutMs) : described;
     if (kind === "generate") return new UncertainSubmissionError(messages.uncertain(cause));
     return new TransientError(messages.networkError(cause));
   }

@@ -7,7 +7,7 @@
  * is compacted while the run goes on; this emitter is a single linear pass.
  * The output is plain YAML 1.2 read back by the `yaml` package (tests check the round trip).
  */
-import type { GenerateRequest } from "../types.js";
+import { GENERATE_BODY_FIELDS, type GenerateRequest } from "../types.js";
 import type { LockFile, LockShot, LockTake, SupersededTask } from "./types.js";
 
 type Scalar = string | number | boolean;
@@ -70,15 +70,9 @@ function inline(value: Value): string {
 }
 
 function orderedRequest(request: GenerateRequest): Value {
-  return {
-    model: request.model,
-    prompt: request.prompt,
-    image_urls: request.image_urls,
-    reference_image: request.reference_image,
-    duration: request.duration,
-    resolution: request.resolution,
-    aspect_ratio: request.aspect_ratio,
-  };
+  const ordered: { [key: string]: Value | undefined } = {};
+  for (const field of GENERATE_BODY_FIELDS) ordered[field] = request[field];
+  return ordered;
 }
 
 function orderedHistory(entry: SupersededTask): Value {

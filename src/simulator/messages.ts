@@ -1,22 +1,19 @@
 /** Every sentence the simulator sends or prints. */
-import { ASPECT_RATIOS, MAX_DURATION, MIN_DURATION, MODELS, RESOLUTIONS } from "../types.js";
-
-export const BODY_FIELDS = [
-  "model",
-  "prompt",
-  "image_urls",
-  "reference_image",
-  "duration",
-  "resolution",
-  "aspect_ratio",
-] as const;
+import {
+  ASPECT_RATIOS,
+  GENERATE_BODY_FIELDS,
+  MAX_DURATION,
+  MIN_DURATION,
+  MODELS,
+  RESOLUTIONS,
+} from "../types.js";
 
 export const simMessages = {
   unauthorized: "Invalid or missing API key. Send it as `Authorization: Bearer <key>`.",
   notJson: "The request body is not valid JSON.",
   notObject: "The request body must be a JSON object.",
   unknownField: (field: string) =>
-    `Unknown field "${field}". The 1.1 request body accepts: ${BODY_FIELDS.join(", ")}.`,
+    `Unknown field "${field}". The 1.1 request body accepts: ${GENERATE_BODY_FIELDS.join(", ")}.`,
   missingModel: `"model" is required: one of ${MODELS.join(", ")}.`,
   unknownModel: (model: string) => `Unknown model "${model}". Use one of ${MODELS.join(", ")}.`,
   promptRequired: (model: string) => `"prompt" is required for ${model}.`,

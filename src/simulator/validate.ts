@@ -7,6 +7,7 @@
 import {
   ASPECT_RATIOS,
   type AspectRatio,
+  GENERATE_BODY_FIELDS,
   type GenerateRequest,
   MAX_DURATION,
   MIN_DURATION,
@@ -15,7 +16,7 @@ import {
   RESOLUTIONS,
   type Resolution,
 } from "../types.js";
-import { BODY_FIELDS, simMessages } from "./messages.js";
+import { simMessages } from "./messages.js";
 
 export type Validation = { ok: true; request: GenerateRequest } | { ok: false; message: string };
 
@@ -48,7 +49,7 @@ export function validateGenerate(body: unknown): Validation {
   if (!body || typeof body !== "object" || Array.isArray(body)) return fail(simMessages.notObject);
   const record = body as Record<string, unknown>;
   const unknown = Object.keys(record).find(
-    (key) => !(BODY_FIELDS as readonly string[]).includes(key),
+    (key) => !(GENERATE_BODY_FIELDS as readonly string[]).includes(key),
   );
   if (unknown !== undefined) return fail(simMessages.unknownField(unknown));
   const model = record.model;
