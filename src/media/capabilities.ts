@@ -4,19 +4,22 @@
  */
 import { captureOutput, locateBinary } from "./ffmpeg.js";
 
-export interface Capabilities {
-  ffmpegPath: string;
-  /** first line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.9" */
-  version: string;
-  filters: ReadonlySet<string>;
-  encoders: ReadonlySet<string>;
-  /** the filters and encoders stitching cares about */
+/** The filters and encoders stitching cares about. */
+export interface StitchFeatures {
   xfade: boolean;
   acrossfade: boolean;
   blend: boolean;
   drawtext: boolean;
   libx264: boolean;
   aac: boolean;
+}
+
+export interface Capabilities extends StitchFeatures {
+  ffmpegPath: string;
+  /** first line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.9" */
+  version: string;
+  filters: ReadonlySet<string>;
+  encoders: ReadonlySet<string>;
 }
 
 /** Filters the normalise path needs on any ffmpeg. */

@@ -4,6 +4,7 @@ import {
   detectCapabilities,
   parseVersion,
   REQUIRED_FILTERS,
+  type StitchFeatures,
 } from "./capabilities.js";
 import { captureOutput, type LocatedBinary, locateBinary } from "./ffmpeg.js";
 
@@ -21,13 +22,7 @@ export interface DoctorReport {
   ok: boolean;
   ffmpeg: BinaryReport;
   ffprobe: BinaryReport;
-  capabilities?: {
-    xfade: boolean;
-    acrossfade: boolean;
-    blend: boolean;
-    drawtext: boolean;
-    libx264: boolean;
-    aac: boolean;
+  capabilities?: StitchFeatures & {
     missingFilters: string[];
     /** how a crossfade is built with this ffmpeg */
     crossfade: "xfade" | "blend" | "unavailable";

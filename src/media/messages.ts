@@ -1,4 +1,5 @@
 /** Every user-facing sentence of src/media/ (STYLE.md 5). */
+import type { DoctorReport } from "./doctor.js";
 
 export const missingClips = (
   missing: { id: string; path: string }[],
@@ -60,21 +61,7 @@ export const binaryUnusable = (path: string, detail: string): string =>
 const yes = (value: boolean) => (value ? "yes" : "no");
 
 /** `gallop doctor` in plain text. */
-export function doctorText(report: {
-  ok: boolean;
-  ffmpeg: { name: string; path?: string; source?: string; version?: string; problem?: string };
-  ffprobe: { name: string; path?: string; source?: string; version?: string; problem?: string };
-  capabilities?: {
-    xfade: boolean;
-    acrossfade: boolean;
-    blend: boolean;
-    drawtext: boolean;
-    libx264: boolean;
-    aac: boolean;
-    crossfade: string;
-  };
-  problems: string[];
-}): string {
+export function doctorText(report: DoctorReport): string {
   const lines: string[] = [];
   for (const binary of [report.ffmpeg, report.ffprobe]) {
     lines.push(
