@@ -46,6 +46,8 @@ export function resolveApiKey(input: ApiConfigInput): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(messages.badApiKeyEnvName(name));
   const key = input.env[name]?.trim();
   if (!key) throw new ExitError(messages.noApiKey(name), 2);
+  // Visible ASCII only: fetch would reject anything else and quote the whole header (the key).
+  if (!/^[\x21-\x7e]+$/.test(key)) throw new ExitError(messages.badApiKey(name), 2);
   return key;
 }
 

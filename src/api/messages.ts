@@ -12,6 +12,10 @@ export const messages = {
     `No HppyHorse API key: ${envName} is not set.\n` +
     `  • To use the real API: export ${envName}=<your dashboard key> (or name another variable with --api-key-env NAME).\n` +
     "  • To try gallop without a key or any cost: add `--simulate` (a local simulator renders placeholder clips).",
+  badApiKey: (envName: string) =>
+    `The API key in ${envName} contains a space, line break or other character that cannot be ` +
+    "sent in an HTTP header (the key itself is not shown). Set it to the key alone, e.g. " +
+    `export ${envName}=<your dashboard key>.`,
   badApiKeyEnvName: (name: string) =>
     `--api-key-env ${JSON.stringify(name)}: not a valid environment variable name (letters, digits and _).`,
   badBaseUrl: (value: string, origin: string) =>
