@@ -19,7 +19,8 @@ export class ExitError extends Error {
     readonly exitCode: number = ExitCode.failed,
   ) {
     super(message);
-    this.name = "ExitError";
+    // each subclass is named after its own class without repeating the name
+    this.name = new.target.name;
   }
 }
 
@@ -27,7 +28,6 @@ export class ExitError extends Error {
 export class UsageError extends ExitError {
   constructor(message: string) {
     super(message, ExitCode.usage);
-    this.name = "UsageError";
   }
 }
 
@@ -35,7 +35,6 @@ export class UsageError extends ExitError {
 export class InputError extends ExitError {
   constructor(message: string) {
     super(message, ExitCode.usage);
-    this.name = "InputError";
   }
 }
 
@@ -52,23 +51,18 @@ export class ApiError extends Error {
     readonly apiCode?: number,
   ) {
     super(message);
-    this.name = "ApiError";
+    this.name = new.target.name;
   }
 }
 
 /** 401/403: the key was rejected. Stops the whole run. Never includes the key. */
-export class AuthError extends ApiError {
-  override name = "AuthError";
-}
+export class AuthError extends ApiError {}
 
 /** 400: the request is invalid; the shot fails with the API's own message. Never retried. */
-export class BadRequestError extends ApiError {
-  override name = "BadRequestError";
-}
+export class BadRequestError extends ApiError {}
 
 /** 429: slow down; `retryAfterMs` from the Retry-After header when given. */
 export class RateLimitedError extends ApiError {
-  override name = "RateLimitedError";
   constructor(
     message: string,
     readonly retryAfterMs: number | undefined,
@@ -80,7 +74,6 @@ export class RateLimitedError extends ApiError {
 
 /** 5xx, connection reset, timeout, malformed envelope: may succeed if tried again. */
 export class TransientError extends ApiError {
-  override name = "TransientError";
   constructor(
     message: string,
     httpStatus?: number,
@@ -93,29 +86,19 @@ export class TransientError extends ApiError {
 }
 
 /** 404 on status: the task is unknown or expired. */
-export class TaskNotFoundError extends ApiError {
-  override name = "TaskNotFoundError";
-}
+export class TaskNotFoundError extends ApiError {}
 
 /**
  * A generate request whose outcome is unknown: the body was sent, but no answer came
  * (timeout, reset). A task may exist and be billed; never resubmit automatically.
  */
-export class UncertainSubmissionError extends ApiError {
-  override name = "UncertainSubmissionError";
-}
+export class UncertainSubmissionError extends ApiError {}
 
 /** The task reached FAILED, or SUCCESS without a result URL. */
-export class TaskFailedError extends ApiError {
-  override name = "TaskFailedError";
-}
+export class TaskFailedError extends ApiError {}
 
 /** The per-take polling deadline passed; the task id is kept so a later run can poll again. */
-export class PollTimeoutError extends ApiError {
-  override name = "PollTimeoutError";
-}
+export class PollTimeoutError extends ApiError {}
 
 /** A download that could not be completed and verified (after its retries). */
-export class DownloadError extends ApiError {
-  override name = "DownloadError";
-}
+export class DownloadError extends ApiError {}
