@@ -49,12 +49,17 @@ export function rowArguments(tiles: StripTile[], dest: string): string[] {
   chains.push(
     tiles.length === 1 ? `${labels}null[row]` : `${labels}hstack=inputs=${tiles.length}[row]`,
   );
+  return pngArguments(inputs, chains, "[row]", dest);
+}
+
+/** The ffmpeg arguments that write the first frame of a filter graph's `label` as a PNG. */
+function pngArguments(inputs: string[], chains: string[], label: string, dest: string): string[] {
   return [
     ...inputs,
     "-filter_complex",
     chains.join(";"),
     "-map",
-    "[row]",
+    label,
     "-frames:v",
     "1",
     "-f",
@@ -73,21 +78,7 @@ function stackArguments(rows: string[], fullWidth: number, dest: string): string
     (_, i) => `[${i}:v]pad=${fullWidth}:${STRIP_TILE.height}:0:0:color=${BACKGROUND}[r${i}]`,
   );
   chains.push(`${rows.map((_, i) => `[r${i}]`).join("")}vstack=inputs=${rows.length}[strip]`);
-  return [
-    ...inputs,
-    "-filter_complex",
-    chains.join(";"),
-    "-map",
-    "[strip]",
-    "-frames:v",
-    "1",
-    "-f",
-    "image2",
-    "-c:v",
-    "png",
-    "-y",
-    dest,
-  ];
+  return pngArguments(inputs, chains, "[strip]", dest);
 }
 
 /** Writes the strip to `dest` (built in a temp folder beside it, then renamed into place). */
