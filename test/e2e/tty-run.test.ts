@@ -28,17 +28,26 @@ const env = () => ({ HPPYHORSE_API_KEY: sim.key, NO_COLOR: "1", CI: "", TERM: "x
 const plain = (screen: string) => stripVTControlCharacters(screen).replace(/\r/g, "");
 const PROMPT = /Submit 2 paid generations \(6 s of video\)\? \[y\/N\] /;
 
+/** `gallop run FILE` at a terminal. */
+const atTerminal = (file: string, ...extra: string[]) =>
+  startPty([process.execPath, bin, ...runArgs(file, ...extra)], { env: env() });
+
+/** Runs at a terminal, types `keys` at the question, and returns the exit code and the screen. */
+async function answered(file: string, keys: string) {
+  const run = atTerminal(file);
+  await run.waitFor(PROMPT);
+  run.type(keys);
+  const done = await run.done;
+  return { code: done.code, screen: plain(done.screen) };
+}
+
 describe.skipIf(noPty)(`gallop run in a terminal${noPty ? ` (skipped: ${noPty})` : ""}`, () => {
   it("answering n at the question submits nothing and exits 1", async () => {
     const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
     try {
       const before = sim.requests.length;
-      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
-      await run.waitFor(PROMPT);
-      run.type("n\r");
-      const done = await run.done;
-      const screen = plain(done.screen);
-      expect(done.code).toBe(1);
+      const { code, screen } = await answered(sb.file, "n\r");
+      expect(code).toBe(1);
       expect(screen).toContain("2 paid generations, 6 s of video.");
       expect(screen).toContain(
         "Nothing submitted. Run it again and answer y, or pass --yes to submit without the question.",
@@ -58,21 +67,16 @@ describe.skipIf(noPty)(`gallop run in a terminal${noPty ? ` (skipped: ${noPty})`
     const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
     try {
       const before = sim.requests.length;
-      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
-      await run.waitFor(PROMPT);
-      run.type(bytes);
-      const done = await run.done;
-      const screen = plain(done.screen);
-      expect(done.code, screen).toBe(code);
+      const answer = await answered(sb.file, bytes);
+      const screen = answer.screen;
+      expect(answer.code, screen).toBe(code);
       expect(screen).toContain(message);
       expect(screen).not.toContain("internal error");
       expect(screen).not.toMatch(/\n\s+at /);
       expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
       // the run lock was released: the next run does not have to take it over
-      const next = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
-      await next.waitFor(PROMPT);
-      next.type("n\r");
-      expect(plain((await next.done).screen)).not.toContain("Took over the run lock");
+      const next = await answered(sb.file, "n\r");
+      expect(next.screen).not.toContain("Took over the run lock");
     } finally {
       await sb.cleanup();
     }
@@ -82,7 +86,7 @@ describe.skipIf(noPty)(`gallop run in a terminal${noPty ? ` (skipped: ${noPty})`
     const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
     try {
       const before = sim.requests.length;
-      const run = startPty([process.execPath, bin, ...runArgs(sb.file)], { env: env() });
+      const run = atTerminal(sb.file);
       await run.waitFor(PROMPT);
       expect(generateAttempts(sim.requests.slice(before))).toHaveLength(0);
       run.type("y\r");
@@ -113,7 +117,7 @@ describe.skipIf(noPty)(`gallop run in a terminal${noPty ? ` (skipped: ${noPty})`
     const sb = await tempStoryboard([{ id: "a" }, { id: "b" }]);
     try {
       const before = sim.requests.length;
-      const run = startPty([process.execPath, bin, ...runArgs(sb.file, "--yes")], { env: env() });
+      const run = atTerminal(sb.file, "--yes");
       const done = await run.done;
       const screen = plain(done.screen);
       expect(done.code, screen).toBe(0);
