@@ -1,9 +1,9 @@
 /** The built bin's `validate` and `schema` commands: exit codes, output format, no stack traces. */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root, runBin } from "../helpers/bin.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const gallop = (args: string[]) => runBin(args, { cwd: root });
 
@@ -11,10 +11,10 @@ const NO_STACK = /\n\s+at [^\n]*\(?[^\n]*:\d+:\d+\)?/;
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-validate-e2e-"));
+  dir = await tempDir("gallop-validate-e2e-");
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe("gallop validate", () => {

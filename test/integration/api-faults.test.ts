@@ -1,6 +1,5 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import {
 } from "../../src/errors.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import type { GenerateRequest, PollingConfig } from "../../src/types.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const request: GenerateRequest = {
   model: "happyhorse-1-1/text-to-video",
@@ -48,11 +48,11 @@ describe("client fault handling against the simulator", () => {
   let dir: string;
   beforeAll(async () => {
     sim = await startSimulator({ latencyMs: 100, jitter: 0, render: "cache" });
-    dir = await mkdtemp(join(tmpdir(), "gallop-api-faults-"));
+    dir = await tempDir("gallop-api-faults-");
   });
   afterAll(async () => {
     await sim.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
   let before = 0;
   beforeEach(() => {

@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 /**
  * The "Polling Pattern" example of the HppyHorse 1.1 API document (../shared/hppyhorse-api.md),
@@ -67,11 +66,11 @@ describe("conformance with the API document's own polling example", () => {
   let dir: string;
   beforeAll(async () => {
     sim = await startSimulator({ latencyMs: 300, jitter: 0.2 });
-    dir = await mkdtemp(join(tmpdir(), "gallop-conformance-"));
+    dir = await tempDir("gallop-conformance-");
   });
   afterAll(async () => {
     await sim.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("the document's Quick Start request and waitForHappyHorse11 loop succeed unchanged", async () => {

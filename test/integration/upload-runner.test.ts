@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
@@ -17,6 +16,7 @@ import { lockPathFor } from "../../src/paths.js";
 import { type RunEvent, runStoryboard } from "../../src/run/index.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { generateAttempts, generates } from "../helpers/simulator.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 let sim: Simulator;
 let dir: string;
@@ -76,14 +76,14 @@ afterAll(async () => {
   await sim.close();
 });
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-upload-run-"));
+  dir = await tempDir("gallop-upload-run-");
   file = join(dir, "up.yaml");
   await writeFile(join(dir, "upload.cjs"), UPLOADER);
   await writeFile(join(dir, "still.png"), Buffer.from("first still"));
   await writeFile(join(dir, "other.png"), Buffer.from("other still"));
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe("local images through the upload command", () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -13,6 +12,7 @@ import {
   serializeLock,
   validateLock,
 } from "../../src/lock/index.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const fp = (c: string) => c.repeat(64);
 
@@ -162,10 +162,10 @@ describe("lockfile format", () => {
 describe("journal", () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-lock-"));
+    dir = await tempDir("gallop-lock-");
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("ignores a torn last line but rejects a damaged line in the middle", () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExitError, InputError } from "../../src/errors.js";
@@ -13,6 +13,7 @@ import {
   openLock,
   parseLock,
 } from "../../src/lock/index.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const fp = "f".repeat(64);
 const request = {
@@ -33,12 +34,12 @@ let lockPath: string;
 let storyboardFile: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-session-"));
+  dir = await tempDir("gallop-session-");
   lockPath = join(dir, "teaser.lock");
   storyboardFile = join(dir, "teaser.yaml");
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 async function deadPid(): Promise<number> {

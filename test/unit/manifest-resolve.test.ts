@@ -1,7 +1,6 @@
 /** Resolution: defaults, vars, model ids, requests and their fingerprints. */
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -13,13 +12,14 @@ import {
   requestWithImageUrls,
 } from "../../src/manifest/index.js";
 import { ASPECT_RATIOS, type Storyboard } from "../../src/types.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-resolve-"));
+  dir = await tempDir("gallop-resolve-");
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 async function resolveSource(source: string, name = "board.yaml"): Promise<Storyboard> {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -12,6 +11,7 @@ import {
   validateLock,
 } from "../../src/lock/index.js";
 import { mergeLocks, recordMerged } from "../../src/lock/merge.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const FP = "a".repeat(64);
 const OLD = "b".repeat(64);
@@ -225,10 +225,10 @@ describe("mergeLocks", () => {
 describe("recordMerged", () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-merge-"));
+    dir = await tempDir("gallop-merge-");
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("writes only the differences through the session, atomically", async () => {

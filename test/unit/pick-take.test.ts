@@ -1,5 +1,5 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExitError, UsageError } from "../../src/errors.js";
@@ -10,6 +10,7 @@ import { lockPathFor } from "../../src/paths.js";
 import { takeLabel } from "../../src/takes/index.js";
 import { parseTake, pickTake } from "../../src/takes/pick.js";
 import type { Storyboard } from "../../src/types.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const YAML = `version: 1
 name: teaser
@@ -53,12 +54,12 @@ async function record(shot: string, takes: Partial<LockTake>[]) {
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-pick-"));
+  dir = await tempDir("gallop-pick-");
   await writeFile(join(dir, "teaser.yaml"), YAML);
   storyboard = await loadStoryboard(join(dir, "teaser.yaml"));
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe("gallop pick", () => {

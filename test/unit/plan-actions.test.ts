@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyLock, LockState, type LockTake } from "../../src/lock/index.js";
@@ -12,6 +11,7 @@ import {
   type ResolvedShot,
   type Storyboard,
 } from "../../src/types.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 function shot(id: string, prompt: string, extra: Partial<ResolvedShot> = {}): ResolvedShot {
   const request: GenerateRequest = {
@@ -187,10 +187,10 @@ describe("planRun", () => {
 describe("checkClips", () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gallop-clips-"));
+    dir = await tempDir("gallop-clips-");
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("finds missing and damaged clips, and hashes only changed files", async () => {

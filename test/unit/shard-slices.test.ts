@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
@@ -11,6 +10,7 @@ import {
   shardOf,
   shotsInShard,
 } from "../../src/shard/index.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 /** A few hundred ids shaped like real storyboards': words, numbered dataset rows, dashes. */
 const ids = [
@@ -72,7 +72,7 @@ describe("shard slices", () => {
     expect(shardLockPath("/w/teaser.yaml", { index: 2, count: 4 })).toBe(
       "/w/teaser.lock.d/shard-2-of-4.lock",
     );
-    const dir = await mkdtemp(join(tmpdir(), "gallop-shard-find-"));
+    const dir = await tempDir("gallop-shard-find-");
     try {
       await mkdir(join(dir, "lock-shard-2", "teaser.lock.d"), { recursive: true });
       await mkdir(join(dir, "lock-shard-10"), { recursive: true });
@@ -88,7 +88,7 @@ describe("shard slices", () => {
         "lock-shard-10/shard-10-of-12.lock",
       ]);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
   });
 });

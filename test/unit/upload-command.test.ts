@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -14,6 +13,7 @@ import {
   uploadLocalImages,
   urlFromOutput,
 } from "../../src/upload/index.js";
+import { removeDir, tempDir } from "../helpers/tmp.js";
 
 let dir: string;
 let image: LocalImage;
@@ -29,7 +29,7 @@ console.log("https://cdn.example.com/" + sha + ".png");
 `;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "gallop-upload-"));
+  dir = await tempDir("gallop-upload-");
   const bytes = Buffer.from("pretend png");
   await writeFile(join(dir, "still.png"), bytes);
   image = {
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await writeFile(join(dir, "slow.cjs"), "setTimeout(() => {}, 60000);");
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 describe("the upload command", () => {
