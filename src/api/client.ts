@@ -132,7 +132,7 @@ class HttpClient implements HppyHorseClient {
 
   async generate(
     request: GenerateRequest,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; stopRetries?: AbortSignal } = {},
   ): Promise<string> {
     const body = requestBody(request);
     const attempts = this.options.generateAttempts ?? 5;
@@ -151,7 +151,19 @@ class HttpClient implements HppyHorseClient {
           (error instanceof TransientError &&
             (error.notSent || [502, 503, 504].includes(error.httpStatus ?? 0)));
         if (!retryable || attempt >= attempts) throw error;
-        await this.sleep(this.retryDelay(error, attempt), options.signal);
+        // Stopped while waiting to try again: no task exists, so none is created now.
+        const stop = options.stopRetries;
+        if (stop?.aborted) throw error;
+        const wait =
+          stop && options.signal
+            ? AbortSignal.any([stop, options.signal])
+            : (stop ?? options.signal);
+        try {
+          await this.sleep(this.retryDelay(error, attempt), wait);
+        } catch (sleepError) {
+          if (stop?.aborted && !options.signal?.aborted) throw error;
+          throw sleepError;
+        }
       }
     }
   }

@@ -49,8 +49,13 @@ export interface HppyHorseClient {
    * POST generate. Retries only when no task can have been created (connection refused,
    * 429, 502/503/504). Throws UncertainSubmissionError when the body was sent but the
    * answer was lost; BadRequestError on 400; AuthError on 401/403.
+   * `stopRetries` only stops waiting for another attempt (the last error is thrown: no task
+   * was created); unlike `signal`, it never cuts a request that is on the wire.
    */
-  generate(request: GenerateRequest, options?: { signal?: AbortSignal }): Promise<string>;
+  generate(
+    request: GenerateRequest,
+    options?: { signal?: AbortSignal; stopRetries?: AbortSignal },
+  ): Promise<string>;
   /** One GET status (retrying transient errors briefly). Throws TaskNotFoundError on 404. */
   status(taskId: string, options?: { signal?: AbortSignal }): Promise<TaskStatus>;
   /**

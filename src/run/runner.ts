@@ -409,7 +409,8 @@ export async function runStoryboard(
     let taskId: string;
     try {
       // No abort signal: a POST that has started must finish, or its task id could be lost.
-      taskId = await options.client.generate(request);
+      // Ctrl-C only stops waiting out a 429/503 before another (paid) attempt.
+      taskId = await options.client.generate(request, { stopRetries: halt.signal });
     } catch (error) {
       const message = errorMessage(error);
       if (error instanceof UncertainSubmissionError || !provablyNotCreated(error)) {
