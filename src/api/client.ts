@@ -209,7 +209,13 @@ class HttpClient implements HppyHorseClient {
         }
         onPoll?.({ taskId, attempt, status, nextDelayMs: wait });
       } catch (error) {
-        if (!(error instanceof TransientError || error instanceof RateLimitedError)) throw error;
+        const youngTask =
+          error instanceof TaskNotFoundError &&
+          options.notFoundGraceUntil !== undefined &&
+          this.now() < options.notFoundGraceUntil;
+        if (!(error instanceof TransientError || error instanceof RateLimitedError || youngTask)) {
+          throw error;
+        }
         consecutiveErrors++;
         const base = Math.max(250, schedule.intervalMs / 2);
         const backoff =

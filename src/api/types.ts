@@ -42,6 +42,12 @@ export interface WaitOptions {
   onPoll?: (event: PollEvent) => void;
   /** skip the initial delay (e.g. resuming a task submitted long ago) */
   skipInitialDelay?: boolean;
+  /**
+   * Until this time (ms since the epoch), a 404 on status is retried like a transient error
+   * instead of meaning "expired": a task created a moment ago may not be visible to every
+   * API replica yet, and calling it expired would invite a second, paid submission.
+   */
+  notFoundGraceUntil?: number;
 }
 
 export interface HppyHorseClient {

@@ -52,6 +52,17 @@ import type { RunEvent, TakeOutcome, TakeOutcomeStatus } from "./events.js";
 import * as say from "./messages.js";
 import { type Plan, type PlannedAction, planRun } from "./plan.js";
 
+/**
+ * How long after its submission a task's 404 is retried rather than taken as "expired"
+ * (see WaitOptions.notFoundGraceUntil): a new task may not be visible everywhere at once.
+ */
+export const NOT_FOUND_GRACE_MS = 2 * 60_000;
+
+function notFoundGraceUntil(submittedAt: string | undefined): number | undefined {
+  const at = submittedAt === undefined ? Number.NaN : Date.parse(submittedAt);
+  return Number.isNaN(at) ? undefined : at + NOT_FOUND_GRACE_MS;
+}
+
 export interface StitchInput {
   clips: { id: string; path: string }[];
   config: StitchConfig;
@@ -499,6 +510,7 @@ export async function runStoryboard(
         schedule: polling,
         signal: halt.signal,
         skipInitialDelay: resumed || initialDelayDone,
+        notFoundGraceUntil: notFoundGraceUntil(rec.submitted_at),
         onPoll: (poll) =>
           emit({
             event: "polled",

@@ -19,6 +19,7 @@ export const FAULT_KINDS = [
   "envelope-500",
   "pending",
   "success-no-url",
+  "not-found",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -39,6 +40,7 @@ const ONLY: Partial<Record<FaultKind, EndpointKind[]>> = {
   corrupt: ["download"],
   pending: ["status"],
   "success-no-url": ["status"],
+  "not-found": ["status"],
 };
 
 export function checkFault(fault: Fault): Fault {

@@ -370,7 +370,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
 
     if (endpoint === "status") {
-      if (fault && !["pending", "success-no-url"].includes(fault.kind)) {
+      if (fault && !["pending", "success-no-url", "not-found"].includes(fault.kind)) {
         if (applyTransportFault(fault, req, res, entry)) return;
       }
       if (!authorized(req)) return send(res, entry, 401, 401, simMessages.unauthorized, null);
@@ -378,7 +378,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!id) return send(res, entry, 400, 400, simMessages.taskIdRequired, null);
       const task = tasks.get(id);
       entry.taskId = id;
-      if (!task) return send(res, entry, 404, 404, simMessages.taskNotFound(id), null);
+      // "not-found": a replica that has not seen a new task yet answers as for an unknown one.
+      if (!task || fault?.kind === "not-found") {
+        return send(res, entry, 404, 404, simMessages.taskNotFound(id), null);
+      }
       refresh(task);
       let state: string = task.state;
       let resultUrls: string[] | undefined =
