@@ -1,21 +1,15 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bin } from "../helpers/bin.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 describe("gallop simulate (the built bin)", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await tempDir("gallop-e2e-sim-");
-  });
-  afterAll(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-e2e-sim-");
 
   it("prints its URL and key, answers a request, logs it, and exits cleanly on SIGTERM", async () => {
-    const log = join(dir, "requests.jsonl");
+    const log = join(tmp.path, "requests.jsonl");
     const child = spawn(
       process.execPath,
       [bin, "simulate", "--port", "0", "--latency", "200ms", "--request-log", log],

@@ -1,21 +1,15 @@
 /** The built bin's `validate` and `schema` commands: exit codes, output format, no stack traces. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { root, runBin } from "../helpers/bin.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const gallop = (args: string[]) => runBin(args, { cwd: root });
 
 const NO_STACK = /\n\s+at [^\n]*\(?[^\n]*:\d+:\d+\)?/;
 
-let dir: string;
-beforeAll(async () => {
-  dir = await tempDir("gallop-validate-e2e-");
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
+const tmp = useTempDir("gallop-validate-e2e-");
 
 describe("gallop validate", () => {
   it("accepts the examples with exit code 0", async () => {
@@ -29,7 +23,7 @@ describe("gallop validate", () => {
   });
 
   it("reports every problem of a bad file as file:line:col with the line, a caret and a hint", async () => {
-    const bad = join(dir, "bad.yaml");
+    const bad = join(tmp.path, "bad.yaml");
     await writeFile(
       bad,
       [
@@ -73,11 +67,17 @@ describe("gallop validate", () => {
   });
 
   it("handles missing, binary and empty files without a stack trace", async () => {
-    const binary = join(dir, "image.yaml");
+    const binary = join(tmp.path, "image.yaml");
     await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0xff]));
-    const empty = join(dir, "empty.yaml");
+    const empty = join(tmp.path, "empty.yaml");
     await writeFile(empty, "");
-    const result = await gallop(["validate", join(dir, "missing.yaml"), binary, empty, dir]);
+    const result = await gallop([
+      "validate",
+      join(tmp.path, "missing.yaml"),
+      binary,
+      empty,
+      tmp.path,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("missing.yaml: cannot read the storyboard: no such file");
     expect(result.stderr).toContain("image.yaml: this is not a text file");

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requireResultUrl } from "../../src/api/index.js";
 import {
   apiOptions,
@@ -13,7 +13,7 @@ import type { CommandIO } from "../../src/commands/command.js";
 import { ExitError, UsageError } from "../../src/errors.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { frameSize, testImage } from "../helpers/probe.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 function io(env: NodeJS.ProcessEnv = {}): CommandIO & { output: () => string } {
   const stdout = new PassThrough();
@@ -25,13 +25,7 @@ function io(env: NodeJS.ProcessEnv = {}): CommandIO & { output: () => string } {
 }
 
 describe("the shared API options", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await tempDir("gallop-api-options-");
-  });
-  afterAll(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-api-options-");
 
   it("declares every flag as a string or boolean option with help text", () => {
     expect(Object.keys(apiOptions).sort()).toEqual(
@@ -115,13 +109,15 @@ describe("the shared API options", () => {
   });
 
   it("with --simulate, runs a local simulator: uploads a local image and animates it", async () => {
-    const image = join(dir, "wide.png");
+    const image = join(tmp.path, "wide.png");
     await testImage(image, 800, 400);
     const sha256 = createHash("sha256")
       .update(await readFile(image))
       .digest("hex");
     const out = io({ GALLOP_SIMULATE_LATENCY: "200ms" });
-    const connection = await connectFromOptions({ simulate: true }, out, { storyboardDir: dir });
+    const connection = await connectFromOptions({ simulate: true }, out, {
+      storyboardDir: tmp.path,
+    });
     try {
       expect(connection.simulated).toBe(true);
       const url = await connection.uploadImage!(image, sha256);
@@ -136,7 +132,7 @@ describe("the shared API options", () => {
       const final = await connection.client.waitForResult(taskId, {
         schedule: { initialDelayMs: 100, intervalMs: 100, maxIntervalMs: 200, timeoutMs: 30_000 },
       });
-      const dest = join(dir, "animated.mp4");
+      const dest = join(tmp.path, "animated.mp4");
       await connection.client.download(requireResultUrl(final), dest);
       expect(await frameSize(dest)).toMatchObject({ width: 1440, height: 720 });
       expect(out.output()).toBe(""); // nothing printed, and so never the generated key

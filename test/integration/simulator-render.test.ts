@@ -2,23 +2,17 @@ import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { locateBinary } from "../../src/media/ffmpeg.js";
 import { clipSize, renderClip } from "../../src/simulator/index.js";
 import type { GenerateRequest } from "../../src/types.js";
 import { probeClip, testImage } from "../helpers/probe.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const run = promisify(execFile);
 
 describe("renderClip", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await tempDir("gallop-render-");
-  });
-  afterAll(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-render-");
 
   it("sizes clips by their short side", () => {
     expect(clipSize("1080p", "16:9")).toEqual({ width: 1920, height: 1080 });
@@ -92,7 +86,7 @@ describe("renderClip", () => {
   ];
   for (const [name, request, options, size, audio] of cases) {
     it(name, async () => {
-      const dest = join(dir, `${name.replace(/\W+/g, "-")}.mp4`);
+      const dest = join(tmp.path, `${name.replace(/\W+/g, "-")}.mp4`);
       await renderClip(request, dest, options);
       const info = await probeClip(dest);
       expect([info.width, info.height]).toEqual(size);
@@ -104,9 +98,9 @@ describe("renderClip", () => {
   }
 
   it("animates a local image at the image's aspect when image-to-video has no aspect_ratio", async () => {
-    const image = join(dir, "tall.png");
+    const image = join(tmp.path, "tall.png");
     await testImage(image, 600, 800);
-    const dest = join(dir, "tall.mp4");
+    const dest = join(tmp.path, "tall.mp4");
     await renderClip(
       {
         model: "happyhorse-1-1/image-to-video",
@@ -141,14 +135,14 @@ describe("renderClip", () => {
       const { readFile } = await import("node:fs/promises");
       return readFile(out);
     };
-    const first = await frame("0", join(dir, "a.raw"));
-    const last = await frame("2.8", join(dir, "b.raw"));
+    const first = await frame("0", join(tmp.path, "a.raw"));
+    const last = await frame("2.8", join(tmp.path, "b.raw"));
     expect(first.equals(last)).toBe(false);
   });
 
   it("leaves no temporary files behind and stops when aborted", async () => {
     const controller = new AbortController();
-    const dest = join(dir, "aborted.mp4");
+    const dest = join(tmp.path, "aborted.mp4");
     const pending = renderClip(
       {
         model: "happyhorse-1-1/text-to-video",
@@ -163,7 +157,7 @@ describe("renderClip", () => {
     setTimeout(() => controller.abort(), 100);
     await expect(pending).rejects.toThrow();
     expect(
-      (await readdir(dir)).filter((f) => f.endsWith(".render.mp4") || f === "aborted.mp4"),
+      (await readdir(tmp.path)).filter((f) => f.endsWith(".render.mp4") || f === "aborted.mp4"),
     ).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { InputError } from "../../src/errors.js";
 import {
@@ -12,7 +12,7 @@ import {
   serializeLock,
   validateLock,
 } from "../../src/lock/index.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const fp = (c: string) => c.repeat(64);
 
@@ -160,13 +160,7 @@ describe("lockfile format", () => {
 });
 
 describe("journal", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir("gallop-lock-");
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-lock-", { perTest: true });
 
   it("ignores a torn last line but rejects a damaged line in the middle", () => {
     const good = JSON.stringify({ t: "take", shot: "a", rec: take(1) });
@@ -177,9 +171,9 @@ describe("journal", () => {
   });
 
   it("is replayed over the lockfile on load, later records winning", async () => {
-    const lockPath = join(dir, "teaser.lock");
+    const lockPath = join(tmp.path, "teaser.lock");
     await writeFile(lockPath, serializeLock(sampleLock()));
-    await import("node:fs/promises").then((fs) => fs.mkdir(join(dir, ".gallop")));
+    await import("node:fs/promises").then((fs) => fs.mkdir(join(tmp.path, ".gallop")));
     const entries = [
       { t: "take", shot: "opening", rec: take(3, { state: "submitting", task_id: undefined }) },
       { t: "take", shot: "new-shot", rec: take(1, { state: "failed", error: "boom" }) },
@@ -187,11 +181,11 @@ describe("journal", () => {
       { t: "shot", shot: "opening", fingerprint: fp("e"), picked_take: null },
     ];
     await writeFile(
-      join(dir, ".gallop", "teaser.journal"),
+      join(tmp.path, ".gallop", "teaser.journal"),
       entries.map((e) => JSON.stringify(e)).join("\n"),
     );
     const before = await readFile(lockPath, "utf8");
-    const loaded = await loadLock(lockPath, join(dir, "teaser.yaml"));
+    const loaded = await loadLock(lockPath, join(tmp.path, "teaser.yaml"));
     expect(loaded.replayed).toBe(4);
     const lock = loaded.state.lock;
     expect(lock.shots.map((s) => s.id)).toEqual(["opening", "true", "new-shot"]);
@@ -204,7 +198,7 @@ describe("journal", () => {
   });
 
   it("treats a missing lockfile as empty", async () => {
-    const loaded = await loadLock(join(dir, "none.lock"), join(dir, "none.yaml"));
+    const loaded = await loadLock(join(tmp.path, "none.lock"), join(tmp.path, "none.yaml"));
     expect(loaded.existed).toBe(false);
     expect(loaded.state.lock).toEqual({
       version: 1,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type LockFile,
   type LockTake,
@@ -11,7 +11,7 @@ import {
   validateLock,
 } from "../../src/lock/index.js";
 import { mergeLocks, recordMerged } from "../../src/lock/merge.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const FP = "a".repeat(64);
 const OLD = "b".repeat(64);
@@ -223,32 +223,26 @@ describe("mergeLocks", () => {
 });
 
 describe("recordMerged", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir("gallop-merge-");
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-merge-", { perTest: true });
 
   it("writes only the differences through the session, atomically", async () => {
-    const lockPath = join(dir, "teaser.lock");
-    const storyboardFile = join(dir, "teaser.yaml");
+    const lockPath = join(tmp.path, "teaser.lock");
+    const storyboardFile = join(tmp.path, "teaser.yaml");
     const opened = await openLock({ lockPath, storyboardFile, shotOrder: ["a", "b"] });
     await opened.session.recordTake("a", take(1, "submitted", "t-a"));
     const merged = mergeLocks(
-      { label: "teaser.lock", lock: opened.session.state.lock, dir },
+      { label: "teaser.lock", lock: opened.session.state.lock, dir: tmp.path },
       [
         {
           label: "shard-1-of-1.lock",
-          dir,
+          dir: tmp.path,
           lock: lock([
             { id: "b", fingerprint: FP, takes: [take(1, "succeeded", "t-b")] },
             { id: "a", fingerprint: FP, takes: [take(1, "submitted", "t-a")] },
           ]),
         },
       ],
-      { targetDir: dir },
+      { targetDir: tmp.path },
     );
     expect(await recordMerged(opened.session, merged.lock)).toBe(2); // shot b + its take
     expect(await recordMerged(opened.session, merged.lock)).toBe(0);

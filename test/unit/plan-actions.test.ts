@@ -1,6 +1,6 @@
 import { mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emptyLock, LockState, type LockTake } from "../../src/lock/index.js";
 import { fingerprintRequest } from "../../src/manifest/fingerprint.js";
 import { checkClips, sha256File } from "../../src/run/clips.js";
@@ -11,7 +11,7 @@ import {
   type ResolvedShot,
   type Storyboard,
 } from "../../src/types.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 function shot(id: string, prompt: string, extra: Partial<ResolvedShot> = {}): ResolvedShot {
   const request: GenerateRequest = {
@@ -185,19 +185,13 @@ describe("planRun", () => {
 });
 
 describe("checkClips", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir("gallop-clips-");
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
+  const tmp = useTempDir("gallop-clips-", { perTest: true });
 
   it("finds missing and damaged clips, and hashes only changed files", async () => {
     const a = shot("a", "x");
     const b = shot("b", "y");
     const c = shot("c", "z");
-    const sb = storyboard([a, b, c], dir);
+    const sb = storyboard([a, b, c], tmp.path);
     await mkdir(sb.outputDir, { recursive: true });
     const fileA = join(sb.outputDir, "a.mp4");
     const fileB = join(sb.outputDir, "b.mp4");
@@ -212,7 +206,7 @@ describe("checkClips", () => {
       [c, taken(c, 1)],
     ]);
     const cache = new Map();
-    const checks = await checkClips(sb, state, { lockDir: dir, cache });
+    const checks = await checkClips(sb, state, { lockDir: tmp.path, cache });
     expect(checks.get("a#1")).toEqual({ status: "ok" });
     expect(checks.get("b#1")).toMatchObject({ status: "damaged", detail: "sha256 differs" });
     expect(checks.get("c#1")).toEqual({ status: "missing", path: "out/teaser/c.mp4" });
@@ -221,16 +215,16 @@ describe("checkClips", () => {
     // Same size and mtime: trusted from the cache without hashing; --verify hashes anyway.
     await writeFile(fileA, "9876543210");
     await utimes(fileA, fixed, fixed);
-    expect((await checkClips(sb, state, { lockDir: dir, cache })).get("a#1")).toEqual({
+    expect((await checkClips(sb, state, { lockDir: tmp.path, cache })).get("a#1")).toEqual({
       status: "ok",
     });
     expect(
-      (await checkClips(sb, state, { lockDir: dir, cache, verify: true })).get("a#1"),
+      (await checkClips(sb, state, { lockDir: tmp.path, cache, verify: true })).get("a#1"),
     ).toMatchObject({
       status: "damaged",
     });
     await writeFile(fileA, "short");
-    expect((await checkClips(sb, state, { lockDir: dir, cache })).get("a#1")).toMatchObject({
+    expect((await checkClips(sb, state, { lockDir: tmp.path, cache })).get("a#1")).toMatchObject({
       detail: "5 bytes, expected 10",
     });
   });
