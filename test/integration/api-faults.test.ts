@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createClient, type PollEvent, requireResultUrl } from "../../src/api/index.js";
 import {
   AuthError,
@@ -17,7 +17,8 @@ import {
 } from "../../src/errors.js";
 import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import type { GenerateRequest, PollingConfig } from "../../src/types.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useSimulator } from "../helpers/simulator.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const request: GenerateRequest = {
   model: "happyhorse-1-1/text-to-video",
@@ -44,16 +45,8 @@ function recordingSleep() {
 }
 
 describe("client fault handling against the simulator", () => {
-  let sim: Simulator;
-  let dir: string;
-  beforeAll(async () => {
-    sim = await startSimulator({ latencyMs: 100, jitter: 0, render: "cache" });
-    dir = await tempDir("gallop-api-faults-");
-  });
-  afterAll(async () => {
-    await sim.close();
-    await removeDir(dir);
-  });
+  const sim = useSimulator({ latencyMs: 100, jitter: 0, render: "cache" });
+  const tmp = useTempDir("gallop-api-faults-");
   let before = 0;
   beforeEach(() => {
     before = sim.requests.length;
@@ -423,7 +416,7 @@ describe("client fault handling against the simulator", () => {
     it("discards a truncated body and downloads again", async () => {
       const { url } = await finishedTask();
       sim.addFaults({ kind: "truncate", endpoint: "download" });
-      const dest = join(dir, "truncated.mp4");
+      const dest = join(tmp.path, "truncated.mp4");
       const { sleep } = recordingSleep();
       const result = await createClient({ baseUrl: sim.url, apiKey: sim.key, sleep }).download(
         url,
@@ -431,18 +424,18 @@ describe("client fault handling against the simulator", () => {
       );
       const downloads = newRequests().filter((r) => r.endpoint === "download");
       expect(downloads.map((r) => r.fault ?? "ok")).toEqual(["truncate", "ok"]);
-      const clean = join(dir, "clean.mp4");
+      const clean = join(tmp.path, "clean.mp4");
       const again = await client().download(url, clean);
       expect(result.sha256).toBe(again.sha256);
       expect(result.bytes).toBe(again.bytes);
-      expect((await readdir(dir)).filter((f) => f.endsWith(".part"))).toEqual([]);
+      expect((await readdir(tmp.path)).filter((f) => f.endsWith(".part"))).toEqual([]);
     });
 
     it("discards a body without an ftyp box and downloads again", async () => {
       const { url } = await finishedTask();
       sim.addFaults({ kind: "corrupt", endpoint: "download" });
       const { sleep } = recordingSleep();
-      const result = await client({ sleep }).download(url, join(dir, "corrupt.mp4"));
+      const result = await client({ sleep }).download(url, join(tmp.path, "corrupt.mp4"));
       expect(result.bytes).toBeGreaterThan(1000);
       const downloads = newRequests().filter((r) => r.endpoint === "download");
       expect(downloads.map((r) => r.fault ?? "ok")).toEqual(["corrupt", "ok"]);
@@ -455,7 +448,7 @@ describe("client fault handling against the simulator", () => {
         { kind: "reset-before-body", endpoint: "download" },
       );
       const { sleep } = recordingSleep();
-      const result = await client({ sleep }).download(url, join(dir, "retried.mp4"));
+      const result = await client({ sleep }).download(url, join(tmp.path, "retried.mp4"));
       expect(result.bytes).toBeGreaterThan(1000);
     });
 
@@ -463,7 +456,7 @@ describe("client fault handling against the simulator", () => {
       const { url } = await finishedTask();
       sim.addFaults({ kind: "truncate", endpoint: "download", times: 3 });
       const { sleep } = recordingSleep();
-      const dest = join(dir, "never.mp4");
+      const dest = join(tmp.path, "never.mp4");
       const error = await client({ sleep, downloadAttempts: 3 })
         .download(url, dest)
         .catch((e) => e);
@@ -472,13 +465,13 @@ describe("client fault handling against the simulator", () => {
         /after 3 attempts: the body ended after \d+ of \d+ bytes/,
       );
       expect(
-        (await readdir(dir)).filter((f) => f.startsWith("never") || f.includes("never.mp4")),
+        (await readdir(tmp.path)).filter((f) => f.startsWith("never") || f.includes("never.mp4")),
       ).toEqual([]);
     });
 
     it("refuses a URL that is not http(s) without any request", async () => {
       const error = await client()
-        .download("file:///etc/passwd", join(dir, "x.mp4"))
+        .download("file:///etc/passwd", join(tmp.path, "x.mp4"))
         .catch((e) => e);
       expect(error).toBeInstanceOf(DownloadError);
       expect(newRequests()).toHaveLength(0);
@@ -490,10 +483,10 @@ describe("client fault handling against the simulator", () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error("stopped by test")), 150);
       const error = await client()
-        .download(url, join(dir, "aborted.mp4"), { signal: controller.signal })
+        .download(url, join(tmp.path, "aborted.mp4"), { signal: controller.signal })
         .catch((e) => e);
       expect((error as Error).message).toBe("stopped by test");
-      expect((await readdir(dir)).filter((f) => f.includes("aborted"))).toEqual([]);
+      expect((await readdir(tmp.path)).filter((f) => f.includes("aborted"))).toEqual([]);
     });
   });
 });

@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import type { GenerateRequest, PollingConfig } from "../../src/types.js";
 import { probeClip, testImage } from "../helpers/probe.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { useSimulator } from "../helpers/simulator.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 const fast: PollingConfig = {
   initialDelayMs: 50,
@@ -15,17 +15,8 @@ const fast: PollingConfig = {
 };
 
 describe("the client against the simulator, all three models", () => {
-  let sim: Simulator;
-  let dir: string;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ latencyMs: 150, jitter: 0.2 });
-    dir = await tempDir("gallop-api-models-");
-  });
-  afterAll(async () => {
-    await sim.close();
-    await removeDir(dir);
-  });
+  const sim = useSimulator({ latencyMs: 150, jitter: 0.2 });
+  const tmp = useTempDir("gallop-api-models-");
 
   const cases: {
     name: string;
@@ -74,7 +65,7 @@ describe("the client against the simulator, all three models", () => {
   let uploadedUrl = "";
 
   it("uploads an image to the simulator", async () => {
-    const image = join(dir, "source.png");
+    const image = join(tmp.path, "source.png");
     await testImage(image, 640, 480);
     const { readFile } = await import("node:fs/promises");
     const response = await fetch(`${sim.url}/sim/uploads`, {
@@ -99,7 +90,7 @@ describe("the client against the simulator, all three models", () => {
       const taskId = await client.generate(request);
       const final = await client.waitForResult(taskId, { schedule: fast });
       expect(final.phase).toBe("success");
-      const dest = join(dir, `${taskId}.mp4`);
+      const dest = join(tmp.path, `${taskId}.mp4`);
       const result = await client.download(final.resultUrl!, dest);
       expect(result.bytes).toBe((await stat(dest)).size);
       expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);

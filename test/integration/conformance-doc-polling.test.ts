@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/index.js";
-import { type Simulator, startSimulator } from "../../src/simulator/index.js";
-import { removeDir, tempDir } from "../helpers/tmp.js";
+import { startSimulator } from "../../src/simulator/index.js";
+import { useSimulator } from "../helpers/simulator.js";
+import { useTempDir } from "../helpers/tmp.js";
 
 /**
  * The "Polling Pattern" example of the HppyHorse 1.1 API document (../shared/hppyhorse-api.md),
@@ -62,16 +63,8 @@ function documentLoop(baseUrl: string, apiKey: string): WaitFn {
 }
 
 describe("conformance with the API document's own polling example", () => {
-  let sim: Simulator;
-  let dir: string;
-  beforeAll(async () => {
-    sim = await startSimulator({ latencyMs: 300, jitter: 0.2 });
-    dir = await tempDir("gallop-conformance-");
-  });
-  afterAll(async () => {
-    await sim.close();
-    await removeDir(dir);
-  });
+  const sim = useSimulator({ latencyMs: 300, jitter: 0.2 });
+  const tmp = useTempDir("gallop-conformance-");
 
   it("the document's Quick Start request and waitForHappyHorse11 loop succeed unchanged", async () => {
     expect(DOC_LOOP).toContain("async function waitForHappyHorse11(taskId)");
@@ -106,7 +99,7 @@ describe("conformance with the API document's own polling example", () => {
 
     // The URL the document's loop returns is a real, verifiable MP4.
     const client = createClient({ baseUrl: sim.url, apiKey: sim.key });
-    const file = await client.download(resultUrl!, join(dir, "doc.mp4"));
+    const file = await client.download(resultUrl!, join(tmp.path, "doc.mp4"));
     expect(file.bytes).toBeGreaterThan(1000);
   });
 
