@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The runner, measured against the simulator (render: "cache", no jitter) in a CHILD process,
-// so that the CPU time and memory printed are the runner's own:
-//   wall/ideal   200 shots, concurrency 20: wall time over ceil(shots/concurrency) × latency
+// The runner, measured against the simulator (render: "cache", no jitter), which runs in a CHILD
+// process so that the CPU time and memory printed are the runner's own (the simulator's CPU is
+// printed too):
+//   wall/ideal   200 shots, concurrency 20: wall time over ceil(shots/concurrency) × latency;
+//                wall/floor: over ceil(shots/concurrency) × the first scheduled poll at or after
+//                the latency (the part of the ratio the user's polling schedule costs)
 //   polls/task   status requests per task (the simulator's own count)
 //   cpu, memory  the runner's CPU time (process.cpuUsage) and peak RSS / heap at 1,000 and
 //                10,000 shots
@@ -23,10 +26,13 @@ function startSimulatorProcess(latencyMs) {
     import { createInterface } from "node:readline";
     const sim = await startSimulator({ latencyMs: ${latencyMs}, jitter: 0, render: "cache", audio: "never", renderConcurrency: 2 });
     console.log(JSON.stringify({ url: sim.url, key: sim.key }));
+    let cpu = process.cpuUsage();
     for await (const line of createInterface({ input: process.stdin })) {
       if (line === "stats") {
         const count = (kind) => sim.requests.filter((r) => r.endpoint === kind).length;
-        console.log(JSON.stringify({ generate: count("generate"), status: count("status"), download: count("download") }));
+        const used = process.cpuUsage(cpu);
+        cpu = process.cpuUsage();
+        console.log(JSON.stringify({ generate: count("generate"), status: count("status"), download: count("download"), cpuMs: (used.user + used.system) / 1000 }));
         sim.requests.length = 0;
       }
       if (line === "exit") { await sim.close(); process.exit(0); }
@@ -55,7 +61,7 @@ function storyboardYaml(shots, concurrency, polling) {
     "name: bench",
     `concurrency: ${concurrency}`,
     "defaults: { model: text-to-video, duration: 3, resolution: 720p, ratio: '16:9' }",
-    `polling: { initial_delay: ${polling.initial}, interval: ${polling.interval}, max_interval: ${polling.interval}, timeout: 10m }`,
+    `polling: { initial_delay: ${polling.initial}ms, interval: ${polling.interval}ms, max_interval: ${polling.interval}ms, timeout: 10m }`,
     "shots:",
   ];
   for (let i = 0; i < shots; i++) lines.push(`  - { id: s${i}, prompt: "bench shot ${i}" }`);
@@ -110,6 +116,12 @@ async function scenario({ shots, concurrency, latencyMs, polling }) {
     sample();
     const stats = await sim.stats();
     const ideal = Math.ceil(shots / concurrency) * latencyMs;
+    // The first poll the schedule allows at or after the latency (polls are initial_delay,
+    // then interval after each answer): no runner can see a result earlier than that.
+    const firstPoll =
+      polling.initial +
+      Math.ceil(Math.max(0, latencyMs - polling.initial) / polling.interval) * polling.interval;
+    const floor = Math.ceil(shots / concurrency) * firstPoll;
     const ok = result.outcomes.filter((o) => o.status === "succeeded").length;
     return {
       shots,
@@ -117,6 +129,7 @@ async function scenario({ shots, concurrency, latencyMs, polling }) {
       latencyMs,
       wallMs,
       ideal,
+      floor,
       loadMs,
       cpuMs: (used.user + used.system) / 1000,
       peakRss,
@@ -136,9 +149,10 @@ const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 function print(label, r) {
   console.log(
     `${label}: ${r.shots} shots, concurrency ${r.concurrency}, latency ${r.latencyMs} ms — ` +
-      `wall ${(r.wallMs / 1000).toFixed(2)} s, ideal ${(r.ideal / 1000).toFixed(2)} s, ratio ${(r.wallMs / r.ideal).toFixed(3)}; ` +
+      `wall ${(r.wallMs / 1000).toFixed(2)} s, ideal ${(r.ideal / 1000).toFixed(2)} s, ratio ${(r.wallMs / r.ideal).toFixed(3)} ` +
+      `(poll-schedule floor ${(r.floor / 1000).toFixed(2)} s, wall/floor ${(r.wallMs / r.floor).toFixed(3)}); ` +
       `polls/task ${(r.stats.status / r.stats.generate).toFixed(2)}; generates ${r.stats.generate}, downloads ${r.stats.download}, succeeded ${r.ok}, exit ${r.exitCode}; ` +
-      `runner CPU ${(r.cpuMs / 1000).toFixed(2)} s (${(r.cpuMs / r.shots).toFixed(2)} ms/shot), peak RSS ${mb(r.peakRss)}, peak heap ${mb(r.peakHeap)}; ` +
+      `runner CPU ${(r.cpuMs / 1000).toFixed(2)} s (${(r.cpuMs / r.shots).toFixed(2)} ms/shot), simulator CPU ${(r.stats.cpuMs / 1000).toFixed(2)} s, peak RSS ${mb(r.peakRss)}, peak heap ${mb(r.peakHeap)}; ` +
       `storyboard load ${Math.round(r.loadMs)} ms; ${r.events} events`,
   );
 }
@@ -150,7 +164,7 @@ print(
     shots: 200,
     concurrency: 20,
     latencyMs: 1000,
-    polling: { initial: "50ms", interval: "50ms" },
+    polling: { initial: 50, interval: 50 },
   }),
 );
 print(
@@ -159,7 +173,7 @@ print(
     shots: 200,
     concurrency: 20,
     latencyMs: 500,
-    polling: { initial: "50ms", interval: "50ms" },
+    polling: { initial: 50, interval: 50 },
   }),
 );
 print(
@@ -168,7 +182,7 @@ print(
     shots: 1000,
     concurrency: 50,
     latencyMs: 500,
-    polling: { initial: "250ms", interval: "100ms" },
+    polling: { initial: 250, interval: 100 },
   }),
 );
 if (!quick) {
@@ -178,7 +192,7 @@ if (!quick) {
       shots: 10000,
       concurrency: 64,
       latencyMs: 500,
-      polling: { initial: "250ms", interval: "100ms" },
+      polling: { initial: 250, interval: 100 },
     }),
   );
 }
