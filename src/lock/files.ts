@@ -60,9 +60,13 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
+  } catch (error) {
+    // A full disk must not also leave a half-written temp file behind.
     await handle.close();
+    await rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await rename(temp, path);
   } catch (error) {

@@ -32,3 +32,8 @@ export const runLockUnreadable = (file: string) =>
   "storyboard, delete it and run again.";
 
 export const GITIGNORE = "# local gallop state (run journal, run lock); written by gallop\n*\n";
+
+export const lockWriteFailed = (file: string, journal: string, reason: string) =>
+  `${file}: could not write the lockfile (${reason}).\n` +
+  `Nothing is lost: every task id of this run is in ${journal}, which the next run replays. ` +
+  "Free disk space (or fix the folder's permissions), then run the same command again.";

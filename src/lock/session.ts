@@ -5,9 +5,11 @@
  */
 import { rm, stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { ExitError } from "../errors.js";
 import { ensureStateDir, lockStatePaths, writeFileAtomic } from "./files.js";
 import { Journal } from "./journal.js";
 import { loadLock } from "./load.js";
+import { lockWriteFailed } from "./messages.js";
 import { acquireRunLock, type RunLock } from "./run-lock.js";
 import { serializeLock } from "./serialize.js";
 import type { LockState } from "./state.js";
@@ -94,7 +96,9 @@ export class LockSession {
     const delay = Math.max(this.compactEveryMs, this.lastCompactMs * 50);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.compact();
+      // A failed write (e.g. a full disk) loses nothing: every transition is in the journal,
+      // the state stays dirty, and close() compacts again and reports the failure.
+      this.compact().catch(() => {});
     }, delay);
     this.timer.unref();
   }
@@ -136,7 +140,14 @@ export class LockSession {
     this.timer = undefined;
     try {
       await this.journal.close();
-      await this.compact();
+      try {
+        await this.compact();
+      } catch (error) {
+        // The journal stays: it holds every transition, and the next run replays it.
+        throw new ExitError(
+          lockWriteFailed(this.options.lockPath, this.journal.path, (error as Error).message),
+        );
+      }
       // The lockfile now holds everything the journal said.
       await rm(this.journal.path, { force: true });
     } finally {
