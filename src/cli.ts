@@ -3,22 +3,15 @@
  * (node:util parseArgs) and the help text. This is the one place that catches errors,
  * prints them and chooses the exit code.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Command, CommandIO, OptionTable, OptionValues } from "./commands/command.js";
 import { commands } from "./commands/index.js";
 import { ExitCode, ExitError } from "./errors.js";
+import { version } from "./version.js";
 
 const HELP_OPTION: OptionTable = {
   help: { type: "boolean", short: "h", description: "show help for this command" },
 };
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function defaultIO(): CommandIO {
   return {

@@ -1,10 +1,10 @@
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { ExitCode, UsageError } from "../errors.js";
 import { type LockSession, loadLock } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
-import { locateBinary, stitchFilm } from "../media/index.js";
-import { lockPathFor } from "../paths.js";
+import { locateBinary, stitchFilm, stitchUnlessUnchanged } from "../media/index.js";
+import { lockPathFor, stateDirFor, storyboardStem } from "../paths.js";
 import { writeReport } from "../report/index.js";
 import { formatCounts, formatOutcomes } from "../run/format.js";
 import { runStoryboard } from "../run/index.js";
@@ -12,6 +12,7 @@ import * as say from "../run/messages.js";
 import { chooseRenderer, jsonView, listView } from "../run/view.js";
 import { parseShard } from "../shard/shard.js";
 import { DEFAULT_POLLING, type PollingConfig, type Storyboard } from "../types.js";
+import { version } from "../version.js";
 import { apiOptions, connectFromOptions, pollingOverrides } from "./api-options.js";
 import { booleanOption, type Command, type CommandIO, stringOption } from "./command.js";
 import { onlyOption, storyboardArgument } from "./plan.js";
@@ -174,7 +175,18 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
         verify: booleanOption(values, "verify"),
         stitch: booleanOption(values, "no-stitch")
           ? false
-          : (input) => stitchFilm({ ...input, storyboardFile: storyboard.file }),
+          : (input) =>
+              stitchUnlessUnchanged(
+                input,
+                {
+                  recordPath: join(
+                    stateDirFor(storyboard.file),
+                    `${storyboardStem(storyboard.file)}.film.json`,
+                  ),
+                  version: version(),
+                },
+                () => stitchFilm({ ...input, storyboardFile: storyboard.file }),
+              ),
         onLockOpened: (opened) => {
           session = opened;
         },

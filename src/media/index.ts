@@ -12,6 +12,12 @@ export type {
   RunOptions,
 } from "./ffmpeg.js";
 export { captureOutput, lastErrorLines, locateBinary, runFfmpeg } from "./ffmpeg.js";
+export {
+  type FilmInputs,
+  type FilmOutput,
+  filmInputsKey,
+  stitchUnlessUnchanged,
+} from "./film-record.js";
 export type { FrameOptions } from "./frame.js";
 export { extractFrame } from "./frame.js";
 export type {
