@@ -1,10 +1,10 @@
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { ExitCode, UsageError } from "../errors.js";
-import { type LockSession, loadLock } from "../lock/index.js";
+import { type LockSession, loadLock, lockStatePaths } from "../lock/index.js";
 import { loadStoryboard } from "../manifest/index.js";
 import { locateBinary, stitchFilm, stitchUnlessUnchanged } from "../media/index.js";
-import { lockPathFor, stateDirFor, storyboardStem } from "../paths.js";
+import { lockPathFor } from "../paths.js";
 import { writeReport } from "../report/index.js";
 import { formatCounts, formatOutcomes } from "../run/format.js";
 import { runStoryboard } from "../run/index.js";
@@ -179,10 +179,7 @@ main lockfile, never stitched); fold the shard locks back with \`gallop lock mer
               stitchUnlessUnchanged(
                 input,
                 {
-                  recordPath: join(
-                    stateDirFor(storyboard.file),
-                    `${storyboardStem(storyboard.file)}.film.json`,
-                  ),
+                  recordPath: lockStatePaths(lockPathFor(storyboard.file)).filmRecord,
                   version: version(),
                 },
                 () => stitchFilm({ ...input, storyboardFile: storyboard.file }),

@@ -14,6 +14,8 @@ export interface LockStatePaths {
   runLock: string;
   /** `.gallop/<stem>.clips.json`: size+mtime → sha256 of verified clips (saves re-hashing) */
   clipCache: string;
+  /** `.gallop/<stem>.film.json`: what the film was last made from (src/media/film-record.ts) */
+  filmRecord: string;
 }
 
 export function lockStatePaths(lockPath: string): LockStatePaths {
@@ -25,6 +27,7 @@ export function lockStatePaths(lockPath: string): LockStatePaths {
     journal: join(stateDir, `${stem}.journal`),
     runLock: join(stateDir, `${stem}.run.lock`),
     clipCache: join(stateDir, `${stem}.clips.json`),
+    filmRecord: join(stateDir, `${stem}.film.json`),
   };
 }
 
